@@ -1,0 +1,128 @@
+"""Where visitors are seen: locations, the exhibits in them and the cameras facing them."""
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Location(models.Model):
+    """A place in the museum ("Museum Entrance", "Exhibit Hall A").
+
+    The legacy CSV's `CameraLocation` column is this name.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    floor = models.CharField(max_length=40, blank=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Exhibit(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="exhibits")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    on_show_from = models.DateField(null=True, blank=True)
+    on_show_until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["location__name", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "title"], name="exhibit_unique_title_per_location"),
+            models.CheckConstraint(
+                condition=models.Q(on_show_until__isnull=True)
+                | models.Q(on_show_from__isnull=True)
+                | models.Q(on_show_until__gte=models.F("on_show_from")),
+                name="exhibit_show_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.location.name})"
+
+
+class Camera(models.Model):
+    class SourceKind(models.TextChoices):
+        RTSP = "rtsp", "RTSP stream"
+        HTTP = "http", "HTTP(S) stream (MJPEG)"
+        DEVICE = "device", "Local device (USB webcam)"
+        FILE = "file", "Video file (replay)"
+
+    class State(models.TextChoices):
+        STOPPED = "stopped", "Stopped"
+        STARTING = "starting", "Starting"
+        RUNNING = "running", "Running"
+        RECONNECTING = "reconnecting", "Reconnecting"
+        ERROR = "error", "Error"
+
+    name = models.CharField(max_length=120, unique=True)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="cameras")
+    exhibit = models.ForeignKey(
+        Exhibit, on_delete=models.SET_NULL, null=True, blank=True, related_name="cameras",
+        help_text="The exhibit this camera faces, if any.",
+    )
+    source = models.CharField(
+        max_length=500,
+        help_text="rtsp://…, http(s)://… (MJPEG), a device index such as 0, or a video file path.",
+    )
+    enabled = models.BooleanField(default=False, help_text="Enabled cameras are processed by a worker.")
+
+    # Detection settings.
+    detection_width = models.PositiveIntegerField(
+        default=480, validators=[MinValueValidator(160), MaxValueValidator(1920)],
+        help_text="Frames are downscaled to this width before face detection.",
+    )
+    detect_every_n_frames = models.PositiveIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Run the face detector on every n-th frame; the tracker follows faces in between.",
+    )
+    min_face_size = models.PositiveIntegerField(
+        default=24, validators=[MinValueValidator(8)],
+        help_text="Smallest face side, in pixels of the full frame.",
+    )
+    min_track_seconds = models.FloatField(
+        default=1.0, validators=[MinValueValidator(0.0)],
+        help_text="Tracks shorter than this are noise and are not recorded as visits.",
+    )
+    events_per_second = models.FloatField(
+        default=4.0, validators=[MinValueValidator(0.1), MaxValueValidator(30.0)],
+        help_text="Emotion events logged per second per tracked face (the prototype logged ~4/s).",
+    )
+
+    # Health, written by the camera's worker.
+    state = models.CharField(max_length=16, choices=State.choices, default=State.STOPPED)
+    last_frame_at = models.DateTimeField(null=True, blank=True)
+    fps = models.FloatField(default=0.0, help_text="Frames processed per second, last segment.")
+    frames_dropped = models.BigIntegerField(default=0)
+    faces_per_minute = models.FloatField(default=0.0)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    status_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def source_kind(self) -> str:
+        src = self.source.strip()
+        lowered = src.lower()
+        if lowered.startswith("rtsp://") or lowered.startswith("rtsps://"):
+            return self.SourceKind.RTSP
+        if lowered.startswith("http://") or lowered.startswith("https://"):
+            return self.SourceKind.HTTP
+        if src.isdigit():
+            return self.SourceKind.DEVICE
+        return self.SourceKind.FILE
+
+    @property
+    def queue_name(self) -> str:
+        """The Celery queue this camera's worker consumes."""
+        return f"camera.{self.pk}"

@@ -1,0 +1,133 @@
+"""What the cameras learned: emotion events, visits, and the models that produced them.
+
+No image data lives here: events and visits hold labels, scores, times and places.
+"""
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from cameras.models import Camera, Exhibit, Location
+from emotions.labels import EMOTIONS, legacy_name
+
+
+class Emotion(models.TextChoices):
+    ANGRY = "angry", "Angry"
+    DISGUST = "disgust", "Disgust"
+    FEAR = "fear", "Fear"
+    HAPPY = "happy", "Happy"
+    NEUTRAL = "neutral", "Neutral"
+    SAD = "sad", "Sad"
+    SURPRISE = "surprise", "Surprise"
+
+
+assert tuple(Emotion.values) == EMOTIONS
+assert all(legacy_name(v) == lbl for v, lbl in Emotion.choices)
+
+
+class ModelVersion(models.Model):
+    """One trained emotion model: an artifact folder written by `manage.py retrain`."""
+
+    name = models.CharField(max_length=100, unique=True, help_text="e.g. fer-cnn-20261125-1412")
+    artifact_dir = models.CharField(max_length=500, help_text="Folder with model.keras, *.tflite, spec and metrics.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=False, help_text="The model the classifier loads.")
+    accuracy = models.FloatField(null=True, blank=True, help_text="Validation accuracy of the float model.")
+    macro_f1 = models.FloatField(null=True, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    training_seconds = models.FloatField(null=True, blank=True)
+    data_source = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one active model at a time.
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_model_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name + (" (active)" if self.is_active else "")
+
+
+class Visit(models.Model):
+    """One tracked face in front of one camera, from first to last sighting."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="visits")
+    exhibit = models.ForeignKey(Exhibit, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits")
+    track_id = models.CharField(max_length=64)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    dwell_seconds = models.FloatField(validators=[MinValueValidator(0.0)])
+    frames_classified = models.PositiveIntegerField(default=0)
+    mean_scores = models.JSONField(default=dict, help_text="Mean score per emotion over the visit.")
+    dominant_emotion = models.CharField(max_length=16, choices=Emotion.choices)
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.SET_NULL, null=True, blank=True)
+    # Idempotency: a retried segment writes the same key and adds nothing.
+    visit_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            # Per-exhibit engagement: WHERE started_at BETWEEN .. GROUP BY exhibit_id
+            models.Index(fields=["exhibit", "started_at"], name="visit_exhibit_started"),
+            # Visits list and daily series: WHERE started_at BETWEEN .. [AND location_id = ..]
+            models.Index(fields=["location", "started_at"], name="visit_location_started"),
+            models.Index(fields=["started_at"], name="visit_started"),
+        ]
+
+    def __str__(self) -> str:
+        return f"visit {self.track_id} at {self.location} ({self.dwell_seconds:.1f}s, {self.dominant_emotion})"
+
+
+class EmotionEvent(models.Model):
+    """One classified face at one moment: a row of the legacy emotion_log.csv, and more."""
+
+    class Source(models.TextChoices):
+        CAMERA = "camera", "Camera pipeline"
+        IMPORT = "import", "Legacy CSV import"
+        API = "api", "Ingest API (edge device)"
+
+    timestamp = models.DateTimeField(help_text="When the face was seen (millisecond precision).")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="events")
+    camera = models.ForeignKey(Camera, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    emotion = models.CharField(max_length=16, choices=Emotion.choices)
+    confidence = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    scores = models.JSONField(null=True, blank=True, help_text="All 7 emotion scores, when known.")
+    track_id = models.CharField(max_length=64, blank=True)
+    visit = models.ForeignKey(Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.SET_NULL, null=True, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.CAMERA)
+    # Idempotency key: imports, retried pipeline segments and API clients that
+    # send the same event twice add nothing.
+    event_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["timestamp", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confidence__gte=0.0) & models.Q(confidence__lte=1.0),
+                name="event_confidence_0_1",
+            ),
+            models.CheckConstraint(condition=models.Q(emotion__in=EMOTIONS), name="event_emotion_known"),
+        ]
+        indexes = [
+            # Summary / series over a date range:
+            #   WHERE timestamp >= .. AND timestamp < .. AND confidence >= t
+            #   GROUP BY location_id, emotion, hour(timestamp)
+            # covering, so PostgreSQL answers from the index alone.
+            models.Index(
+                fields=["timestamp", "location", "emotion", "confidence"], name="event_ts_loc_emo_conf"
+            ),
+            # Filter by location first (reports, export --location):
+            #   WHERE location_id = .. AND timestamp BETWEEN ..
+            models.Index(fields=["location", "timestamp"], name="event_location_ts"),
+            # Per-camera views and camera filters: WHERE camera_id = .. AND timestamp BETWEEN ..
+            models.Index(fields=["camera", "timestamp"], name="event_camera_ts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.location} {self.emotion} {self.confidence:.2f}"
