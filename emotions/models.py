@@ -94,6 +94,9 @@ class EmotionEvent(models.Model):
     timestamp = models.DateTimeField(help_text="When the face was seen (millisecond precision).")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="events")
     camera = models.ForeignKey(Camera, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    # Copied from the camera when the event is written: a camera may be re-pointed
+    # at another exhibit later, and history must keep the exhibit it faced then.
+    exhibit = models.ForeignKey(Exhibit, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
     emotion = models.CharField(max_length=16, choices=Emotion.choices)
     confidence = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     scores = models.JSONField(null=True, blank=True, help_text="All 7 emotion scores, when known.")
@@ -127,6 +130,8 @@ class EmotionEvent(models.Model):
             models.Index(fields=["location", "timestamp"], name="event_location_ts"),
             # Per-camera views and camera filters: WHERE camera_id = .. AND timestamp BETWEEN ..
             models.Index(fields=["camera", "timestamp"], name="event_camera_ts"),
+            # Per-exhibit reports: WHERE exhibit_id = .. AND timestamp BETWEEN ..
+            models.Index(fields=["exhibit", "timestamp"], name="event_exhibit_ts"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""Admin registrations (see emotions/admin/__init__.py)."""
