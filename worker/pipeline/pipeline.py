@@ -1,0 +1,139 @@
+"""The one pipeline object: frame in -> tracked, classified faces out.
+
+`FacePipeline.process(frame)` detects faces (every `detect_every`-th frame, on a
+downscaled copy), moves/matches tracks, and classifies, in one batch, the
+tracked faces that are due (a face is classified at most every
+`classify_interval` seconds, and only on frames where the detector saw it, so
+the crop is where the face really is). `run_camera`, the Celery segment task
+(via runner.camera_segment_run) and `detect_emotions` all drive this object;
+only what they do with the `FrameResult` differs. No Django here.
+
+Privacy: frames and crops live only in local variables of `process`; nothing
+here writes them anywhere (see snapshots.py for the opt-in debug exception).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from worker.pipeline.detector import FaceDetector
+from worker.pipeline.sources import Frame
+from worker.pipeline.tracker import IouTracker, Track
+
+STAGES = ("decode", "detect", "track", "classify", "write")
+
+
+class Classifier(Protocol):
+    def classify(self, crops: list[np.ndarray]) -> list[Any]: ...
+
+
+@dataclass
+class FaceObservation:
+    track_number: int
+    box: tuple[int, int, int, int]       # x, y, w, h in full-frame pixels
+    detected: bool                       # the detector saw it on this frame (else: predicted)
+    prediction: Any = None               # worker.ml.classifier.Prediction when classified now
+
+
+@dataclass
+class FrameResult:
+    frame: Frame
+    faces: list[FaceObservation]
+    ended_tracks: list[Track] = field(default_factory=list)
+
+
+@dataclass
+class StageTimer:
+    """Cumulative seconds per stage; the runner adds decode and write."""
+    seconds: dict[str, float] = field(default_factory=lambda: {s: 0.0 for s in STAGES})
+    frames: int = 0
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def per_frame_ms(self) -> dict[str, float]:
+        n = max(self.frames, 1)
+        return {s: 1000.0 * v / n for s, v in self.seconds.items()}
+
+
+def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+    x, y, w, h = box
+    height, width = image.shape[:2]
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(width, x + w), min(height, y + h)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    return image[y0:y1, x0:x1]
+
+
+class FacePipeline:
+    def __init__(self, *, detector: FaceDetector, classifier: Classifier, detect_every: int = 3,
+                 classify_interval: float = 0.25, max_missed_seconds: float = 1.0):
+        self.detector = detector
+        self.classifier = classifier
+        self.detect_every = max(1, int(detect_every))
+        # Seconds between two classifications of one face; 0 classifies it on every detection.
+        self.classify_interval = max(0.0, float(classify_interval))
+        self.tracker = IouTracker(max_missed_seconds=max_missed_seconds)
+        self.next_classify: dict[int, float] = {}  # track number -> seconds its next classification is due
+        self.timer = StageTimer()
+
+    def process(self, frame: Frame) -> FrameResult:
+        self.timer.frames += 1
+        ended: list[Track] = []
+        # Detection phase follows the absolute frame number, so re-running the same
+        # frames (a redelivered segment) detects on exactly the same frames.
+        if frame.index % self.detect_every == 0:
+            t0 = time.perf_counter()
+            detections = self.detector.detect(frame.image)
+            t1 = time.perf_counter()
+            _, ended = self.tracker.update([d.box for d in detections], frame.seconds)
+            self.timer.add("detect", t1 - t0)
+            self.timer.add("track", time.perf_counter() - t1)
+        else:
+            t0 = time.perf_counter()
+            self.tracker.predict(frame.seconds)
+            self.timer.add("track", time.perf_counter() - t0)
+        for t in ended:
+            self.next_classify.pop(t.number, None)
+
+        faces = [FaceObservation(track_number=t.number, box=tuple(int(round(v)) for v in t.box),
+                                 detected=t.detected_now) for t in self.tracker.tracks]
+        due: list[tuple[FaceObservation, np.ndarray]] = []
+        for face in faces:
+            if not face.detected:
+                continue
+            next_due = self.next_classify.get(face.track_number)
+            if next_due is not None and frame.seconds < next_due - 1e-6:
+                continue
+            crop = crop_face(frame.image, face.box)
+            if crop is not None:
+                due.append((face, crop))
+        if due:
+            t0 = time.perf_counter()
+            predictions = self.classifier.classify([crop for _, crop in due])
+            self.timer.add("classify", time.perf_counter() - t0)
+            for (face, _), prediction in zip(due, predictions):
+                face.prediction = prediction
+                # Advance the schedule, not "now + interval": detection frames rarely fall
+                # exactly on the schedule, and the average rate must stay at the setting.
+                previous = self.next_classify.get(face.track_number, frame.seconds)
+                self.next_classify[face.track_number] = max(previous + self.classify_interval, frame.seconds)
+        return FrameResult(frame=frame, faces=faces, ended_tracks=ended)
+
+    def close_tracks(self) -> list[Track]:
+        """End every open track (source finished)."""
+        ended = self.tracker.close_all()
+        self.next_classify.clear()
+        return ended
+
+    def state(self) -> dict:
+        return {"tracker": self.tracker.state(),
+                "next_classify": {str(k): v for k, v in self.next_classify.items()}}
+
+    def restore(self, state: dict) -> None:
+        self.tracker.restore(state.get("tracker", {}))
+        self.next_classify = {int(k): float(v) for k, v in state.get("next_classify", {}).items()}

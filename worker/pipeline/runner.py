@@ -1,0 +1,367 @@
+"""Run one camera's pipeline for a bounded segment: the unit of work of every driver.
+
+`camera_segment_run` is what the Celery segment task, `run_camera` and `run_demo`
+call. It opens (or reuses) the camera's reader and pipeline, processes frames
+until the segment's time/frame budget is spent, the camera is stopped, or a
+file ends; flushes every buffered write; reports the camera's health; and
+returns `SegmentStats`.
+
+Segments, redelivery and idempotency (why it is built this way):
+
+* In one process the reader, tracker and recorder of a camera stay open between
+  segments (`_sessions`), so a live stream is not reopened every segment and a
+  face standing in front of the camera across a segment boundary stays ONE
+  visit: open tracks are carried over, not closed, at a segment's end.
+* Every segment also writes a small ledger, VAR_DIR/pipeline/camera-<id>.json
+  (numbers, boxes, labels and scores only; no image data): where the segment
+  started (file frame number, clock anchor) and the tracker/recorder state at
+  that point; at a clean end it is marked completed with the end position.
+* A worker killed mid-segment: its flushed rows are in the database; the
+  redelivered segment (or the next one) finds an uncompleted ledger.
+  - File source: it restores the state saved at the segment's start and replays
+    the same frames from the same frame number. Detection runs on the same frame
+    numbers, so the same tracks, events and visits come out with the same keys;
+    events already written are ignored (ON CONFLICT DO NOTHING), visits are
+    upserted to the same values. Nothing is doubled; the unflushed tail that was
+    lost is written this time.
+  - Live source: the frames are gone, so nothing can be replayed; the new
+    segment starts fresh tracks with a new track-id prefix. What was flushed
+    stays (open visits are upserted at every flush, so a visit open at the
+    crash keeps its dwell up to the last flush); at most one flush window of
+    events is lost, and a visitor still standing there becomes a second visit.
+* File sources play once per (camera, file): the position carries over between
+  segments, and when the file ends the open tracks are closed (visits written)
+  and later segments return `ended_because="source_ended"` at once. Replaying
+  it (`run_camera --restart`, or a changed file size/path) starts again from
+  frame 0 with the same keys, so a replay adds nothing already stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from cameras.models import Camera
+from cameras.services import camera_status_update
+from emotions.services.recording import recording_flush
+from worker.pipeline.detector import detector_create
+from worker.pipeline.pipeline import FacePipeline
+from worker.pipeline.recorder import Recorder
+from worker.pipeline.sources import SourceError, reader_open, source_kind, source_label
+
+log = logging.getLogger(__name__)
+
+ENDED_BECAUSE = ("duration", "max_frames", "stopped", "source_ended", "error")
+
+
+@dataclass
+class SegmentStats:
+    frames: int
+    frames_dropped: int
+    faces: int
+    events_written: int
+    visits_written: int
+    fps: float
+    ended_because: str  # "duration" | "max_frames" | "stopped" | "source_ended" | "error"
+    error: str = ""
+    stage_ms: dict | None = None  # mean milliseconds per frame for each stage
+
+
+@dataclass
+class CameraSession:
+    """What stays open in-process between segments of one camera."""
+    source: str
+    source_key: str
+    reader: Any
+    pipeline: FacePipeline
+    recorder: Recorder
+    segment_id: str = ""
+    completed: bool = False
+    finished: bool = False       # file played to its end
+
+    def close(self) -> None:
+        try:
+            self.reader.close()
+        except Exception:  # closing a broken capture must not hide the real error
+            log.exception("closing reader failed")
+
+
+_sessions: dict[int, CameraSession] = {}
+_sessions_lock = threading.Lock()
+
+
+def camera_sessions_close() -> None:
+    """Release every open reader (worker shutdown, tests)."""
+    with _sessions_lock:
+        for session in _sessions.values():
+            session.close()
+        _sessions.clear()
+
+
+# ---- ledger -----------------------------------------------------------------
+
+def _ledger_path(camera_id: int) -> Path:
+    return Path(settings.VAR_DIR) / "pipeline" / f"camera-{camera_id}.json"
+
+
+def ledger_read(camera_id: int) -> dict | None:
+    path = _ledger_path(camera_id)
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        log.warning("camera %s: unreadable pipeline ledger %s, starting fresh", camera_id, path)
+        return None
+
+
+def _ledger_write(camera_id: int, data: dict) -> None:
+    path = _ledger_path(camera_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    os.replace(tmp, path)  # atomic: a kill never leaves half a ledger
+
+
+def ledger_reset(camera_id: int) -> None:
+    """Forget where a camera's file source was: the next segment replays it from frame 0."""
+    _ledger_path(camera_id).unlink(missing_ok=True)
+    with _sessions_lock:
+        session = _sessions.pop(camera_id, None)
+    if session is not None:
+        session.close()
+
+
+def file_source_key(path: str) -> str:
+    """Identity of a replayed file in track ids and keys: its path and size."""
+    p = Path(path).expanduser().resolve()
+    size = p.stat().st_size if p.exists() else 0
+    return "f" + hashlib.sha256(f"{p}|{size}".encode()).hexdigest()[:10]
+
+
+def _session_state(session: CameraSession) -> dict:
+    return {"pipeline": session.pipeline.state(), "recorder": session.recorder.state()}
+
+
+def _ledger_record(camera_id: int, session: CameraSession, *, completed: bool) -> None:
+    reader = session.reader
+    data = {"source": session.source, "source_key": session.source_key, "segment_id": session.segment_id,
+            "completed": completed, "finished": session.finished, "position": reader.position,
+            "clock_anchor": reader.clock_anchor.isoformat() if not reader.live else None}
+    if not reader.live:
+        data["state"] = _session_state(session)
+    _ledger_write(camera_id, data)
+
+
+# ---- building a session -------------------------------------------------------
+
+def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = None) -> FacePipeline:
+    """The pipeline object configured from a camera's settings (shared by every driver)."""
+    return FacePipeline(
+        detector=detector_create(detector or getattr(settings, "PIPELINE_DETECTOR", "auto"),
+                                 detection_width=camera.detection_width, min_face_size=camera.min_face_size),
+        classifier=classifier,
+        detect_every=camera.detect_every_n_frames,
+        classify_interval=1.0 / camera.events_per_second,
+    )
+
+
+def _writer_for(camera: Camera, model_version_id: int | None):
+    def write(visits, events):
+        return recording_flush(camera_id=camera.pk, location_id=camera.location_id,
+                               exhibit_id=camera.exhibit_id, model_version_id=model_version_id,
+                               visits=visits, events=events)
+    return write
+
+
+def _session_open(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
+    ledger = ledger_read(camera.pk)
+    kind = source_kind(source)
+    pipeline = pipeline_for_camera(camera, classifier)
+    flush_seconds = settings.PIPELINE_FLUSH_SECONDS
+    model_version_id = getattr(classifier, "model_version_id", None)
+    if kind == "file":
+        source_key = file_source_key(source)
+        same = bool(ledger) and ledger.get("source") == source and ledger.get("source_key") == source_key
+        start = int(ledger.get("position", 0)) if same else 0
+        anchor = datetime.fromisoformat(ledger["clock_anchor"]) if same and ledger.get("clock_anchor") else None
+        reader = reader_open(source, start_frame=start, clock_anchor=anchor, realtime=realtime)
+        recorder = Recorder(camera_id=camera.pk, track_prefix=source_key, writer=_writer_for(camera, model_version_id),
+                            min_track_seconds=camera.min_track_seconds, flush_seconds=flush_seconds)
+        session = CameraSession(source=source, source_key=source_key, reader=reader, pipeline=pipeline,
+                                recorder=recorder)
+        if same:
+            # Resume exactly where the last segment (finished or killed) started or ended.
+            state = ledger.get("state") or {}
+            pipeline.restore(state.get("pipeline", {}))
+            recorder.restore(state.get("recorder", {}))
+            session.finished = bool(ledger.get("finished"))
+        return session
+    # Live: a new prefix per opening, so track ids never collide with earlier ones.
+    source_key = "l" + format(int(time.time() * 1000), "x")
+    reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS)
+    recorder = Recorder(camera_id=camera.pk, track_prefix=source_key, writer=_writer_for(camera, model_version_id),
+                        min_track_seconds=camera.min_track_seconds, flush_seconds=flush_seconds)
+    return CameraSession(source=source, source_key=source_key, reader=reader, pipeline=pipeline, recorder=recorder)
+
+
+def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
+    ledger = ledger_read(camera.pk)
+    with _sessions_lock:
+        cached = _sessions.pop(camera.pk, None)
+    if cached is not None:
+        in_step = (cached.source == source and cached.completed and ledger is not None
+                   and ledger.get("segment_id") == cached.segment_id and ledger.get("completed"))
+        if in_step or (cached.reader.live and cached.source == source and cached.completed):
+            return cached
+        cached.close()
+    return _session_open(camera, source, classifier, realtime=realtime)
+
+
+# ---- the segment ------------------------------------------------------------------
+
+def _classifier_get():
+    from worker.ml.classifier import get_active_classifier
+
+    return get_active_classifier()
+
+
+def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
+                       should_continue: Callable[[], bool] | None = None,
+                       max_frames: int | None = None, source_override: str | None = None,
+                       realtime: bool = False, classifier=None) -> SegmentStats:
+    """Process one camera for at most `max_seconds` (wall clock) / `max_frames` frames."""
+    close_old_connections()
+    try:
+        camera = Camera.objects.select_related("location", "exhibit").get(pk=camera_id)
+    except Camera.DoesNotExist:
+        return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", f"camera {camera_id} does not exist")
+    source = (source_override or camera.source).strip()
+    started = time.monotonic()
+    try:
+        classifier = classifier or _classifier_get()
+        session = _session_for(camera, source, classifier, realtime=realtime)
+    except (SourceError, OSError, ValueError, RuntimeError) as exc:
+        message = f"{source_label(source)}: {exc}" if str(source) not in str(exc) else str(exc)
+        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=message)
+        return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", message)
+
+    reader, pipeline, recorder = session.reader, session.pipeline, session.recorder
+    if session.finished and not reader.live:
+        camera_status_update(camera_id=camera_id, state=Camera.State.STOPPED, fps=0.0)
+        session.segment_id, session.completed = segment_id, True
+        _ledger_record(camera_id, session, completed=True)
+        with _sessions_lock:
+            _sessions[camera_id] = session
+        return SegmentStats(0, reader.frames_dropped, 0, 0, 0, 0.0, "source_ended")
+
+    session.segment_id, session.completed = segment_id, False
+    if not reader.live:
+        _ledger_record(camera_id, session, completed=False)
+    camera_status_update(camera_id=camera_id, state=Camera.State.RUNNING if not reader.live or
+                         reader.state == "running" else Camera.State.STARTING, error="")
+
+    faces0, events0, visits0 = recorder.totals.faces, recorder.totals.events_written, recorder.totals.visits_written
+    dropped0 = reader.frames_dropped
+    timer = pipeline.timer
+    frames = 0
+    first_seconds = last_seconds = None
+    last_frame_at = None
+    ended_because = "duration"
+    error = ""
+    next_check = started
+    reported_state = None
+    try:
+        while True:
+            now = time.monotonic()
+            if now - started >= max_seconds:
+                ended_because = "duration"
+                break
+            if max_frames is not None and frames >= max_frames:
+                ended_because = "max_frames"
+                break
+            if should_continue is not None and now >= next_check:
+                next_check = now + 1.0  # at most one check a second: it may ask the database
+                if not should_continue():
+                    ended_because = "stopped"
+                    break
+            if reader.live and reader.state != reported_state:
+                reported_state = reader.state
+                if reported_state == "reconnecting":
+                    camera_status_update(camera_id=camera_id, state=Camera.State.RECONNECTING,
+                                         error=reader.last_error or "stream stalled, reconnecting")
+                elif reported_state == "running":
+                    camera_status_update(camera_id=camera_id, state=Camera.State.RUNNING)
+            t0 = time.perf_counter()
+            frame = reader.read(timeout=0.5)
+            timer.add("decode", time.perf_counter() - t0)
+            if frame is None:
+                if reader.live:
+                    continue
+                ended_because = "source_ended"
+                session.finished = True
+                recorder.end_tracks([t.number for t in pipeline.close_tracks()])
+                break
+            frames += 1
+            first_seconds = frame.seconds if first_seconds is None else first_seconds
+            last_seconds = frame.seconds
+            last_frame_at = frame.captured_at if reader.live else datetime.now(timezone.utc)
+            result = pipeline.process(frame)
+            recorder.consume(result)
+            if recorder.flush_due():
+                t0 = time.perf_counter()
+                recorder.flush()
+                timer.add("write", time.perf_counter() - t0)
+    except Exception as exc:  # the segment reports it; the next segment resumes from the ledger
+        log.exception("camera %s: segment %s failed", camera_id, segment_id)
+        ended_because, error = "error", f"{type(exc).__name__}: {exc}"
+
+    try:
+        t0 = time.perf_counter()
+        recorder.flush()  # a clean stop flushes everything buffered
+        timer.add("write", time.perf_counter() - t0)
+    except Exception as exc:
+        log.exception("camera %s: final flush failed", camera_id)
+        ended_because, error = "error", error or f"{type(exc).__name__}: {exc}"
+
+    elapsed = max(time.monotonic() - started, 1e-6)
+    media_minutes = ((last_seconds - first_seconds) / 60.0) if frames > 1 else 0.0
+    faces = recorder.totals.faces - faces0
+    stats = SegmentStats(
+        frames=frames, frames_dropped=reader.frames_dropped - dropped0, faces=faces,
+        events_written=recorder.totals.events_written - events0,
+        visits_written=recorder.totals.visits_written - visits0,
+        fps=round(frames / elapsed, 2), ended_because=ended_because, error=error,
+        stage_ms={k: round(v, 3) for k, v in timer.per_frame_ms().items()},
+    )
+    if ended_because == "error":
+        # Not marked completed: the next segment restarts from this one's start state.
+        session.close()
+        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=error, fps=stats.fps)
+        return stats
+    session.completed = True
+    if not reader.live:
+        _ledger_record(camera_id, session, completed=True)
+    if ended_because == "stopped":
+        session.close()  # a stopped camera releases its stream; a file resumes from the ledger
+    else:
+        with _sessions_lock:
+            _sessions[camera_id] = session
+    state = Camera.State.STOPPED if ended_because in ("source_ended", "stopped") else (
+        Camera.State.RECONNECTING if reader.live and reader.state == "reconnecting" else Camera.State.RUNNING)
+    camera_status_update(
+        camera_id=camera_id, state=state, last_frame_at=last_frame_at, fps=stats.fps,
+        frames_dropped=reader.frames_dropped,
+        faces_per_minute=round(faces / media_minutes, 2) if media_minutes > 0 else 0.0,
+    )
+    return stats

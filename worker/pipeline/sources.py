@@ -1,0 +1,269 @@
+"""Frame sources: video files, live streams (RTSP / HTTP MJPEG) and local devices.
+
+Files are read synchronously, every frame, at full speed (or paced to real
+time when asked), so the same file always yields the same frames with the same
+media times. Live sources are read by a thread that keeps only the newest
+frame: a consumer that falls behind skips frames (counted in `frames_dropped`)
+instead of lagging further and further behind the camera. A live source that
+delivers nothing for `reconnect_after` seconds is released and reopened with
+exponential back-off; `on_state` hears "reconnecting" / "running".
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+class SourceError(Exception):
+    """A source that cannot be opened or read; the message says which and why."""
+
+
+@dataclass
+class Frame:
+    image: np.ndarray          # BGR uint8, never stored anywhere
+    index: int                 # frame number in the file / since the reader started
+    seconds: float             # media time (files) or seconds since the reader started (live)
+    captured_at: datetime      # wall-clock time the frame stands for (UTC)
+
+
+def source_kind(source: str) -> str:
+    """'rtsp' | 'http' | 'device' | 'file', the same rule as Camera.source_kind."""
+    src = source.strip()
+    lowered = src.lower()
+    if lowered.startswith(("rtsp://", "rtsps://")):
+        return "rtsp"
+    if lowered.startswith(("http://", "https://")):
+        return "http"
+    if src.isdigit():
+        return "device"
+    return "file"
+
+
+def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture:
+    kind = source_kind(source)
+    if kind == "device":
+        capture = cv2.VideoCapture(int(source))
+    elif kind == "file":
+        capture = cv2.VideoCapture(source, cv2.CAP_FFMPEG)
+    else:
+        # FFmpeg reads RTSP and multipart MJPEG over HTTP. Without the timeouts a
+        # stalled stream blocks read() forever and we could never reconnect.
+        ms = int(max(timeout_seconds, 0.5) * 1000)
+        capture = cv2.VideoCapture(source.strip(), cv2.CAP_FFMPEG,
+                                   [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, ms, cv2.CAP_PROP_READ_TIMEOUT_MSEC, ms])
+    if kind != "file":
+        # Small internal buffer: we want the newest frame, not a backlog.
+        capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+    return capture
+
+
+class VideoFileReader:
+    """Every frame of a file, in order, from `start_frame`.
+
+    Media time is `index / fps`; `captured_at` is `clock_anchor + media time`,
+    so replaying the same frames gives the same timestamps (and idempotency keys).
+    """
+
+    live = False
+
+    def __init__(self, path: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
+                 realtime: bool = False):
+        self.path = path
+        p = Path(path)
+        if not p.is_file():
+            raise SourceError(f"video file not found: {path}")
+        self.capture = _capture_open(str(p))
+        if not self.capture.isOpened():
+            raise SourceError(f"cannot open video file (not a video OpenCV can decode?): {path}")
+        fps = self.capture.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if fps and 1.0 <= fps <= 240.0 else 25.0
+        self.frame_count = int(self.capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        self.clock_anchor = clock_anchor or datetime.now(timezone.utc)
+        self.realtime = realtime
+        self.next_index = 0
+        self.frames_dropped = 0
+        self.ended = False
+        self._started = time.monotonic()
+        if start_frame:
+            self._skip_to(start_frame)
+
+    def _skip_to(self, index: int) -> None:
+        # grab() without retrieve() is exact on every container; seeking is not.
+        while self.next_index < index:
+            if not self.capture.grab():
+                self.ended = True
+                return
+            self.next_index += 1
+
+    @property
+    def position(self) -> int:
+        return self.next_index
+
+    def read(self, timeout: float = 0.0) -> Frame | None:
+        if self.ended:
+            return None
+        ok, image = self.capture.read()
+        if not ok or image is None:
+            self.ended = True
+            return None
+        index = self.next_index
+        self.next_index += 1
+        seconds = index / self.fps
+        if self.realtime:
+            delay = self._started + (index - 0) / self.fps - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        return Frame(image=image, index=index, seconds=seconds,
+                     captured_at=self.clock_anchor + timedelta(seconds=seconds))
+
+    def close(self) -> None:
+        self.capture.release()
+
+
+class LiveStreamReader:
+    """A thread reads the stream as fast as it delivers; `read()` returns the newest frame.
+
+    Frames the consumer never took are counted in `frames_dropped`. When no frame
+    arrives for `reconnect_after` seconds the capture is released and reopened,
+    waiting 0.5 s, 1 s, 2 s ... up to `max_backoff` between attempts.
+    """
+
+    live = True
+
+    def __init__(self, source: str, *, reconnect_after: float = 5.0, max_backoff: float = 30.0,
+                 on_state: Callable[[str, str], None] | None = None):
+        self.source = source
+        self.reconnect_after = reconnect_after
+        self.max_backoff = max_backoff
+        self.on_state = on_state
+        self.fps = 0.0
+        self.frames_dropped = 0
+        self.frames_read = 0
+        self.reconnects = 0
+        self.ended = False  # a live source never ends; it reconnects
+        self.last_error = ""
+        self.state = "starting"
+        self._cond = threading.Condition()
+        self._latest: Frame | None = None
+        self._taken_index = -1
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._last_frame_mono = time.monotonic()
+        self._capture: cv2.VideoCapture | None = None
+        self._thread = threading.Thread(target=self._run, name=f"reader:{source_label(source)}", daemon=True)
+        self._thread.start()
+
+    @property
+    def position(self) -> int:
+        return self.frames_read
+
+    def _set_state(self, state: str, error: str = "") -> None:
+        if state != self.state:
+            self.state = state
+            if error:
+                self.last_error = error
+            if self.on_state is not None:
+                try:
+                    self.on_state(state, error)
+                except Exception:  # a health callback must never kill the reader
+                    log.exception("reader state callback failed")
+
+    def _open(self) -> bool:
+        capture = _capture_open(self.source, self.reconnect_after)
+        if not capture.isOpened():
+            capture.release()
+            return False
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if fps and 1.0 <= fps <= 240.0 else self.fps
+        self._capture = capture
+        return True
+
+    def _run(self) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            if self._capture is None:
+                if self._open():
+                    backoff = 0.5
+                    self._last_frame_mono = time.monotonic()
+                else:
+                    self._set_state("reconnecting", f"cannot open {source_label(self.source)}")
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                    continue
+            ok, image = self._capture.read()
+            now = time.monotonic()
+            if ok and image is not None:
+                self._last_frame_mono = now
+                with self._cond:
+                    if self._latest is not None and self._latest.index != self._taken_index:
+                        self.frames_dropped += 1
+                    self._latest = Frame(image=image, index=self.frames_read,
+                                         seconds=now - self._started,
+                                         captured_at=datetime.now(timezone.utc))
+                    self.frames_read += 1
+                    self._cond.notify_all()
+                self._set_state("running")
+                continue
+            # No frame: a stream that stalls (or ends) is reopened after `reconnect_after`.
+            if now - self._last_frame_mono >= self.reconnect_after or not self._capture.isOpened():
+                self._capture.release()
+                self._capture = None
+                self.reconnects += 1
+                self._set_state("reconnecting",
+                                f"no frames from {source_label(self.source)} for {self.reconnect_after:.0f}s")
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+            else:
+                self._stop.wait(0.05)
+
+    def read(self, timeout: float = 1.0) -> Frame | None:
+        """The newest frame not yet returned, waiting up to `timeout` seconds for one."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._latest is None or self._latest.index == self._taken_index:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._stop.is_set():
+                    return None
+                self._cond.wait(remaining)
+            frame = self._latest
+            self._taken_index = frame.index
+            return frame
+
+    def close(self) -> None:
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+
+def source_label(source: str) -> str:
+    """A source for messages and logs, without credentials (rtsp://user:pass@host)."""
+    src = source.strip()
+    if "://" in src and "@" in src.split("://", 1)[1].split("/", 1)[0]:
+        scheme, rest = src.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return src
+
+
+def reader_open(source: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
+                realtime: bool = False, reconnect_after: float = 5.0,
+                on_state: Callable[[str, str], None] | None = None):
+    """The right reader for a camera source string."""
+    if source_kind(source) == "file":
+        return VideoFileReader(os.path.expanduser(source.strip()), start_frame=start_frame,
+                               clock_anchor=clock_anchor, realtime=realtime)
+    return LiveStreamReader(source, reconnect_after=reconnect_after, on_state=on_state)
