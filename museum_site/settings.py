@@ -153,6 +153,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis broker: a segment taken by a worker that died without acking goes back
+# to its queue after `visibility_timeout` seconds. It must exceed the longest
+# task (CELERY_TASK_TIME_LIMIT), or a running segment would be delivered twice.
+# Any running worker sweeps for such messages every `unacked_restore_interval` s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": 1,
+}
 
 # Emotion model: trained artifacts live in folders; the active ModelVersion
 # row says which one the classifier loads. The shipped default lives in the repo.

@@ -1,0 +1,34 @@
+"""`python manage.py camera_workers`: run one Celery worker per enabled camera until stopped."""
+from __future__ import annotations
+
+import logging
+
+from django.core.management.base import BaseCommand, CommandError
+
+from worker.supervisor import CameraWorkerSupervisor
+
+
+class Command(BaseCommand):
+    help = (
+        "Start one Celery worker process per enabled camera (queue camera.<id>), start/stop them as "
+        "cameras are enabled/disabled in the admin, and restart any that dies. Stop with SIGTERM or Ctrl-C: "
+        "running segments flush before their workers exit."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--poll-seconds", type=float, default=3.0,
+                            help="How often to re-read which cameras are enabled (default 3).")
+        parser.add_argument("--stop-timeout", type=float, default=30.0,
+                            help="Seconds a worker gets to finish its segment before it is killed (default 30).")
+        parser.add_argument("--restart-backoff", type=float, default=1.0,
+                            help="First wait before restarting a dead worker; doubles up to 60 s (default 1).")
+        parser.add_argument("--worker-loglevel", default="INFO", help="Celery worker log level (default INFO).")
+
+    def handle(self, *args, poll_seconds, stop_timeout, restart_backoff, worker_loglevel, **options):
+        if poll_seconds <= 0 or stop_timeout <= 0 or restart_backoff <= 0:
+            raise CommandError("--poll-seconds, --stop-timeout and --restart-backoff must be positive")
+        logging.getLogger("worker").setLevel(logging.INFO)
+        CameraWorkerSupervisor(
+            poll_seconds=poll_seconds, stop_timeout=stop_timeout, restart_first_seconds=restart_backoff,
+            loglevel=worker_loglevel, out=self.stdout,
+        ).run()

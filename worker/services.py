@@ -1,0 +1,294 @@
+"""A camera's work under Celery: a chain of bounded segments on the camera's own queue.
+
+`camera_chain_start` begins a chain (if none holds the camera's lease, see
+worker/chain.py); each `camera_segment` task runs the pipeline for at most
+PIPELINE_SEGMENT_SECONDS through `camera_segment_process`, which records the
+camera's health and publishes the next segment while the camera is enabled.
+
+Delivery guarantees, and where they come from:
+- acks_late + reject_on_worker_lost: a segment whose worker dies is delivered
+  again (at once when only the pool child died, after the broker's visibility
+  timeout when the whole worker did).
+- The pipeline flushes in transactions with idempotency keys, so a redelivered
+  segment adds only what was not flushed before, never a duplicate.
+- The next segment is published *before* this one is marked done and acked; a
+  redelivered message that finds its segment already done drops itself, so the
+  chain never forks.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import redis
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError
+
+from cameras.models import Camera
+from cameras.services import camera_status_update
+from worker import chain
+from worker.selectors import camera_is_enabled
+
+log = logging.getLogger(__name__)
+
+# A running segment asks "still enabled? still my lease? drain?" at most this
+# often (the runner calls should_continue about once a second; waits poll twice a second).
+POLL_SECONDS = 0.5
+# Back-off between segments after source errors: 2, 4, 8 ... 60 s.
+RETRY_FIRST_SECONDS = 2.0
+RETRY_MAX_SECONDS = 60.0
+# A segment that has ended its worker process this many times is skipped.
+MAX_SEGMENT_ATTEMPTS = 3
+# Kept free below the soft time limit for start-up and the final flush.
+SOFT_LIMIT_MARGIN_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class NextSegment:
+    index: int
+    failures: int = 0
+    wait_seconds: float = 0.0   # the next segment waits this long (still polling) before it runs
+
+
+@dataclass
+class SegmentOutcome:
+    """What one `camera_segment` task did; logged, and returned as the task's result."""
+
+    camera_id: int
+    chain_token: str
+    index: int
+    action: str              # "continued" | "retrying" | "parked" | "stopped" | "dropped"
+    reason: str
+    stats: dict = field(default_factory=dict)
+    next_segment: NextSegment | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "camera_id": self.camera_id, "chain_token": self.chain_token, "index": self.index,
+            "action": self.action, "reason": self.reason, "stats": self.stats,
+            "next_index": self.next_segment.index if self.next_segment else None,
+        }
+
+
+def camera_queue_name(camera_id: int) -> str:
+    return Camera(pk=camera_id).queue_name
+
+
+def segment_id_for(*, camera_id: int, chain_token: str, index: int) -> str:
+    """Stable across redeliveries of one message: the pipeline derives its idempotency keys from it."""
+    return f"cam{camera_id}-{chain_token}-{index}"
+
+
+def retry_delay_seconds(failures: int) -> float:
+    """Back-off before the segment after `failures` failed ones in a row."""
+    if failures <= 0:
+        return 0.0
+    return min(RETRY_FIRST_SECONDS * 2 ** (failures - 1), RETRY_MAX_SECONDS)
+
+
+def camera_segment_enqueue(*, camera_id: int, chain_token: str, next_segment: NextSegment) -> None:
+    # Imported here: worker.tasks imports this module.
+    from worker.tasks import camera_segment
+
+    camera_segment.apply_async(
+        kwargs={"camera_id": camera_id, "chain_token": chain_token, "index": next_segment.index,
+                "failures": next_segment.failures, "wait_seconds": next_segment.wait_seconds},
+        queue=camera_queue_name(camera_id),
+    )
+
+
+def camera_chain_start(*, camera_id: int) -> str | None:
+    """Start the camera's segment chain unless one already holds it; the new chain's token, or None.
+
+    Safe to call as often as you like (camera_workers calls it every poll): a
+    running chain keeps its lease alive, so repeated calls start nothing.
+    """
+    token = chain.lease_acquire_new(camera_id)
+    if token is None:
+        return None
+    camera_segment_enqueue(camera_id=camera_id, chain_token=token, next_segment=NextSegment(index=0))
+    log.info("camera %s: started segment chain %s", camera_id, token)
+    return token
+
+
+class SegmentWatch:
+    """The pipeline's `should_continue`: cheap; asks the DB and Redis at most every POLL_SECONDS.
+
+    Ends the segment when the camera is disabled, when another chain holds the
+    lease, when camera_workers asks to drain, or at the deadline. Each poll
+    also refreshes this chain's lease (the heartbeat).
+    """
+
+    def __init__(self, *, camera_id: int, chain_token: str, poll_seconds: float = POLL_SECONDS):
+        self.camera_id = camera_id
+        self.chain_token = chain_token
+        self.poll_seconds = poll_seconds
+        self.stop_reason = ""
+        self._next_poll = 0.0
+
+    def __call__(self) -> bool:
+        if self.stop_reason:
+            return False
+        now = time.monotonic()
+        if now < self._next_poll:
+            return True
+        self._next_poll = now + self.poll_seconds
+        try:
+            enabled = camera_is_enabled(camera_id=self.camera_id)
+        except DatabaseError:
+            # A database blip should not stop the camera; the next flush retries or fails loudly.
+            log.warning("camera %s: cannot read enabled flag; carrying on", self.camera_id, exc_info=True)
+            enabled = True
+        try:
+            ours, drain = chain.heartbeat(self.camera_id, self.chain_token)
+        except redis.RedisError:
+            log.warning("camera %s: cannot reach Redis for the lease; carrying on", self.camera_id, exc_info=True)
+            ours, drain = True, False
+        if not enabled:
+            self.stop_reason = "disabled"
+        elif not ours:
+            self.stop_reason = "lease_lost"
+        elif drain:
+            self.stop_reason = "drain"
+        return not self.stop_reason
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds` while still polling; False if the segment should stop instead."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if not self():
+                return False
+            time.sleep(min(0.25, max(0.0, deadline - time.monotonic())))
+        return self()
+
+
+def _segment_seconds(*, waited: float) -> float:
+    budget = float(settings.CELERY_TASK_SOFT_TIME_LIMIT) - SOFT_LIMIT_MARGIN_SECONDS - waited
+    return max(1.0, min(float(settings.PIPELINE_SEGMENT_SECONDS), budget))
+
+
+def _run_pipeline(*, camera_id: int, segment_id: str, max_seconds: float, watch: SegmentWatch):
+    """camera_segment_run, with every failure turned into an "error" result instead of an exception."""
+    # Imported here so the worker's parent process (and the web site) never loads OpenCV/TF.
+    from worker.pipeline.runner import SegmentStats, camera_segment_run
+
+    try:
+        return camera_segment_run(camera_id=camera_id, segment_id=segment_id, max_seconds=max_seconds,
+                                  should_continue=watch)
+    except SoftTimeLimitExceeded:
+        log.error("camera %s: segment %s hit the soft time limit", camera_id, segment_id)
+        return SegmentStats(frames=0, frames_dropped=0, faces=0, events_written=0, visits_written=0, fps=0.0,
+                            ended_because="error", error="segment exceeded the soft time limit")
+    except Exception as exc:  # the chain must survive any pipeline bug; the traceback goes to the log
+        log.exception("camera %s: segment %s failed", camera_id, segment_id)
+        return SegmentStats(frames=0, frames_dropped=0, faces=0, events_written=0, visits_written=0, fps=0.0,
+                            ended_because="error", error=f"{type(exc).__name__}: {exc}")
+
+
+def _stats_dict(stats) -> dict:
+    return {
+        "frames": stats.frames, "frames_dropped": stats.frames_dropped, "faces": stats.faces,
+        "events_written": stats.events_written, "visits_written": stats.visits_written,
+        "fps": round(stats.fps, 2), "ended_because": stats.ended_because, "error": stats.error,
+    }
+
+
+def _chain_continue(outcome: SegmentOutcome, next_segment: NextSegment) -> SegmentOutcome:
+    # Publish first, mark done second: a crash in between redelivers this
+    # segment, which then publishes a second copy of the next one; the copy
+    # that runs later finds that index done and drops. The other order could
+    # lose the chain.
+    camera_segment_enqueue(camera_id=outcome.camera_id, chain_token=outcome.chain_token, next_segment=next_segment)
+    chain.segment_done_mark(outcome.camera_id, outcome.chain_token, outcome.index)
+    outcome.next_segment = next_segment
+    return outcome
+
+
+def _chain_stop(outcome: SegmentOutcome) -> SegmentOutcome:
+    """The camera was disabled: end the chain and say so in its state."""
+    chain.segment_done_mark(outcome.camera_id, outcome.chain_token, outcome.index)
+    chain.lease_release(outcome.camera_id, outcome.chain_token)
+    camera_status_update(camera_id=outcome.camera_id, state=Camera.State.STOPPED)
+    return outcome
+
+
+def camera_segment_process(*, camera_id: int, chain_token: str, index: int, failures: int = 0,
+                           wait_seconds: float = 0.0) -> SegmentOutcome:
+    """Run one segment of a camera's chain and decide what comes next.
+
+    The pipeline (runner.camera_segment_run) reports the camera's health itself;
+    this adds what only the chain knows: retries, stops, and a parked chain.
+    """
+    outcome = SegmentOutcome(camera_id=camera_id, chain_token=chain_token, index=index, action="dropped", reason="")
+    camera = Camera.objects.filter(pk=camera_id).only("pk", "enabled").first()
+    if camera is None:
+        chain.lease_release(camera_id, chain_token)
+        outcome.reason = "camera deleted"
+        return outcome
+    if not chain.lease_claim(camera_id, chain_token):
+        outcome.reason = "another chain holds this camera"
+        return outcome
+    if chain.segment_done_index(camera_id, chain_token) >= index:
+        outcome.reason = "segment already done (redelivered after it finished)"
+        return outcome
+    if not camera.enabled:
+        outcome.action, outcome.reason = "stopped", "disabled"
+        return _chain_stop(outcome)
+
+    attempts = chain.segment_attempt_count(camera_id, chain_token, index)
+    if attempts > MAX_SEGMENT_ATTEMPTS:
+        message = f"segment {index} ended its worker process {attempts - 1} times; skipped"
+        log.error("camera %s: %s", camera_id, message)
+        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=message)
+        outcome.action, outcome.reason = "retrying", message
+        return _chain_continue(outcome, NextSegment(index=index + 1, failures=failures + 1,
+                                                    wait_seconds=retry_delay_seconds(failures + 1)))
+
+    watch = SegmentWatch(camera_id=camera_id, chain_token=chain_token)
+    wait_seconds = max(0.0, min(float(wait_seconds), RETRY_MAX_SECONDS))
+    if wait_seconds and not watch.wait(wait_seconds):
+        return _segment_stopped(outcome, watch.stop_reason, failures=failures)
+
+    segment_id = segment_id_for(camera_id=camera_id, chain_token=chain_token, index=index)
+    stats = _run_pipeline(camera_id=camera_id, segment_id=segment_id,
+                          max_seconds=_segment_seconds(waited=wait_seconds), watch=watch)
+    outcome.stats = _stats_dict(stats)
+    log.info("camera %s: segment %s: %s frames (%s dropped), %s faces, %s events, %s visits, %.1f fps, ended: %s%s",
+             camera_id, segment_id, stats.frames, stats.frames_dropped, stats.faces, stats.events_written,
+             stats.visits_written, stats.fps, stats.ended_because, f" ({stats.error})" if stats.error else "")
+
+    if stats.ended_because == "error":
+        delay = retry_delay_seconds(failures + 1)
+        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR,
+                             error=f"{stats.error or 'pipeline error'} (retrying in {delay:.0f}s)")
+        outcome.action, outcome.reason = "retrying", stats.error
+        return _chain_continue(outcome, NextSegment(index=index + 1, failures=failures + 1, wait_seconds=delay))
+    if stats.ended_because == "stopped" and watch.stop_reason:
+        return _segment_stopped(outcome, watch.stop_reason, failures=0)
+    if stats.ended_because == "source_ended":
+        # A replayed file plays once. The chain stays parked (one no-op segment
+        # per segment length) rather than ending, so the camera still answers
+        # to its switch and the supervisor does not keep starting new chains.
+        outcome.action, outcome.reason = "parked", "source ended"
+        return _chain_continue(outcome, NextSegment(index=index + 1,
+                                                    wait_seconds=float(settings.PIPELINE_SEGMENT_SECONDS)))
+    outcome.action, outcome.reason = "continued", stats.ended_because
+    return _chain_continue(outcome, NextSegment(index=index + 1))
+
+
+def _segment_stopped(outcome: SegmentOutcome, reason: str, *, failures: int) -> SegmentOutcome:
+    outcome.reason = reason
+    if reason == "lease_lost":
+        # Another chain runs this camera now; its lease and the camera's state are its own.
+        outcome.action = "dropped"
+        return outcome
+    if reason == "drain":
+        # camera_workers is stopping this worker but the camera stays enabled:
+        # leave the next segment queued so the chain resumes when a worker returns.
+        outcome.action = "continued"
+        return _chain_continue(outcome, NextSegment(index=outcome.index + 1, failures=failures,
+                                                    wait_seconds=retry_delay_seconds(failures)))
+    outcome.action = "stopped"
+    return _chain_stop(outcome)
