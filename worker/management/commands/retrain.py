@@ -1,0 +1,89 @@
+"""manage.py retrain --data PATH [--val PATH] [--epochs N] ...: train, export, register a ModelVersion."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from worker.ml.artifact import ArtifactError
+from worker.ml.data import DatasetError
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the emotion model on a folder (one sub-folder per emotion) or a Kaggle fer2013.csv, "
+        "write a versioned artifact folder and register it as a ModelVersion."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", required=True, type=Path, help="class-folder tree or fer2013.csv")
+        parser.add_argument("--val", type=Path, help="separate labelled validation folder (or CSV)")
+        parser.add_argument("--epochs", type=int, default=30)
+        parser.add_argument("--batch-size", type=int, default=64)
+        parser.add_argument("--seed", type=int, default=1337)
+        parser.add_argument("--learning-rate", type=float, default=2e-3, help="peak of the one-cycle schedule")
+        parser.add_argument("--patience", type=int, default=8, help="early stopping, epochs")
+        parser.add_argument("--val-fraction", type=float, default=0.1, help="split when there is no --val/Usage")
+        parser.add_argument("--output", type=Path, help="artifact folder (default MODEL_ARTIFACTS_DIR/<name>)")
+        parser.add_argument("--name", help="ModelVersion name (default fer-vgg-YYYYmmdd-HHMM)")
+        parser.add_argument("--resume", action="store_true", help="continue the run in --output from its checkpoint")
+        parser.add_argument("--no-tta", action="store_true", help="no horizontal-flip test-time augmentation")
+        parser.add_argument("--no-int8", action="store_true", help="skip the int8 export")
+        parser.add_argument("--limit-per-class", type=int, help="use at most N images per class (smoke runs)")
+        parser.add_argument("--activate", action="store_true", help="make the new version the active model")
+        parser.add_argument("--no-cache", action="store_true", help="decode images again instead of var/cache")
+
+    def handle(self, *args, **opts):
+        # Imported here so `manage.py help` and the web never load TensorFlow.
+        from emotions.services.model_versions import model_version_register
+        from worker.ml.train import TrainConfig, run_retrain
+
+        if opts["epochs"] < 1 or opts["batch_size"] < 1:
+            raise CommandError("--epochs and --batch-size must be at least 1")
+        if opts["resume"] and not opts["output"]:
+            raise CommandError("--resume needs --output: the folder of the run to continue")
+        name = opts["name"] or (opts["output"].name if opts["output"] else f"fer-vgg-{datetime.now():%Y%m%d-%H%M}")
+        output = opts["output"] or Path(settings.MODEL_ARTIFACTS_DIR) / name
+        if opts["resume"] and not (output / "checkpoints" / "state.json").exists():
+            raise CommandError(f"nothing to resume: no checkpoint in {output / 'checkpoints'}")
+        config = TrainConfig(
+            epochs=opts["epochs"],
+            batch_size=opts["batch_size"],
+            seed=opts["seed"],
+            learning_rate=opts["learning_rate"],
+            patience=opts["patience"],
+            tta=not opts["no_tta"],
+            verbose=1 if opts["verbosity"] >= 1 else 0,
+        )
+        try:
+            result = run_retrain(
+                opts["data"],
+                output,
+                config,
+                val=opts["val"],
+                val_fraction=opts["val_fraction"],
+                limit_per_class=opts["limit_per_class"],
+                cache_dir=None if opts["no_cache"] else Path(settings.VAR_DIR) / "cache" / "datasets",
+                resume=opts["resume"],
+                int8=not opts["no_int8"],
+                name=name,
+                log=lambda line: self.stdout.write(line),
+            )
+            version = model_version_register(
+                name=name,
+                artifact_dir=result.artifact_dir,
+                training_seconds=result.training_seconds,
+                activate=opts["activate"],
+            )
+        except (DatasetError, ArtifactError) as exc:
+            raise CommandError(str(exc)) from exc
+        for variant, metrics in result.metrics.items():
+            self.stdout.write(f"{variant}: accuracy {metrics['accuracy']:.4f}, macro-F1 {metrics['macro_f1']:.4f}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"ModelVersion {version.name!r} (id {version.pk}{', active' if version.is_active else ''}) "
+                f"-> {result.artifact_dir}"
+            )
+        )

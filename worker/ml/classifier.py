@@ -1,0 +1,119 @@
+"""Inference: face crops in, `Prediction`s out, with the LiteRT runtime only.
+
+This module must not import TensorFlow: camera workers (and a Raspberry Pi or
+Jetson) install only `ai-edge-litert`. It is also Django-free; the process-wide
+active classifier (the active ModelVersion, else the shipped model) comes from
+`get_active_classifier()`, which asks Django only when called.
+
+    classifier = EmotionClassifier("worker/ml/shipped_model")
+    [p.label for p in classifier.classify([crop_bgr, crop_gray])]
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from worker.ml import artifact
+from worker.ml.artifact import ArtifactError
+from worker.ml.preprocessing import average_mirrors, preprocess_crops, with_mirrors
+
+# Batches are padded up to one of these sizes, so each interpreter keeps a fixed
+# input shape (re-allocating tensors on every new batch size costs more than the padding).
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str  # lowercase emotion, one of emotions.labels.EMOTIONS
+    confidence: float  # score of `label`, 0..1
+    scores: dict[str, float] = field(default_factory=dict)  # all 7 labels -> 0..1, summing to ~1
+
+
+class EmotionClassifier:
+    """A LiteRT model from an artifact folder; `classify` is thread-safe."""
+
+    def __init__(self, artifact_dir: str | Path, *, variant: str | None = None, num_threads: int | None = None):
+        self.artifact_dir = Path(artifact_dir)
+        self.spec = artifact.read_spec(self.artifact_dir)
+        self.labels: tuple[str, ...] = tuple(self.spec["labels"])
+        self.input_size: int = self.spec["input_size"]
+        self.tta: bool = self.spec.get("tta") == "hflip"
+        self.variant = variant or self.spec.get("default_variant") or "float"
+        self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
+        if not self.model_path.is_file():
+            raise ArtifactError(f"model file missing: {self.model_path}")
+        self.num_threads = num_threads
+        # Set by the active-model loader: which ModelVersion events should record.
+        self.model_version_id: int | None = None
+        self.name: str = self.spec.get("name", self.artifact_dir.name)
+        self._interpreters: dict[int, object] = {}
+        self._lock = threading.Lock()
+        self._interpreter(1)  # fail now, naming the file, if the model is corrupt
+
+    def __repr__(self) -> str:
+        return f"EmotionClassifier({str(self.artifact_dir)!r}, variant={self.variant!r})"
+
+    def _interpreter(self, batch: int):
+        interpreter = self._interpreters.get(batch)
+        if interpreter is None:
+            from ai_edge_litert.interpreter import Interpreter
+
+            try:
+                interpreter = Interpreter(model_path=str(self.model_path), num_threads=self.num_threads)
+                index = interpreter.get_input_details()[0]["index"]
+                interpreter.resize_tensor_input(index, [batch, self.input_size, self.input_size, 1], strict=False)
+                interpreter.allocate_tensors()
+            except (ValueError, RuntimeError) as exc:
+                raise ArtifactError(f"model file unusable: {self.model_path} ({exc})") from exc
+            self._interpreters[batch] = interpreter
+        return interpreter
+
+    def _run(self, model_input: np.ndarray) -> np.ndarray:
+        """float32 (n, size, size, 1) with n <= max bucket -> scores (n, 7)."""
+        n = model_input.shape[0]
+        batch = next(b for b in BATCH_BUCKETS if b >= n)
+        if batch != n:
+            padding = np.zeros((batch - n, *model_input.shape[1:]), dtype=np.float32)
+            model_input = np.concatenate([model_input, padding])
+        interpreter = self._interpreter(batch)
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], model_input)
+        interpreter.invoke()
+        return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])[:n].astype(np.float32)
+
+    def predict_scores(self, model_input: np.ndarray) -> np.ndarray:
+        """Preprocessed input (N, size, size, 1) -> scores (N, 7), with the spec's TTA."""
+        chunk = BATCH_BUCKETS[-1] // 2 if self.tta else BATCH_BUCKETS[-1]
+        parts = []
+        with self._lock:
+            for start in range(0, model_input.shape[0], chunk):
+                part = model_input[start : start + chunk]
+                if self.tta:
+                    parts.append(average_mirrors(self._run(with_mirrors(part))))
+                else:
+                    parts.append(self._run(part))
+        if not parts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return np.concatenate(parts)
+
+    def classify(self, crops: Sequence[np.ndarray]) -> list[Prediction]:
+        """Face crops (any size, BGR/BGRA or gray uint8) -> one Prediction each, in order."""
+        if len(crops) == 0:
+            return []
+        scores = self.predict_scores(preprocess_crops(crops, self.input_size))
+        return [self._prediction(row) for row in scores]
+
+    def _prediction(self, row: np.ndarray) -> Prediction:
+        best = int(np.argmax(row))
+        scores = {label: round(float(s), 6) for label, s in zip(self.labels, row)}
+        return Prediction(label=self.labels[best], confidence=scores[self.labels[best]], scores=scores)
+
+
+def get_active_classifier() -> EmotionClassifier:
+    """The process-wide classifier of the active ModelVersion (shipped model if none); loaded once."""
+    from worker.ml.active import get_active_classifier as load
+
+    return load()

@@ -1,0 +1,50 @@
+"""The network: a VGG-style CNN with BatchNorm, built from TFLite-friendly ops only.
+
+Four blocks of 2 x (3x3 conv + BN + ReLU) at 32/64/128/256 channels with 2x2
+max-pooling between them (48 -> 24 -> 12 -> 6), global average pooling,
+dropout and a 7-way softmax: about 1.2M parameters. Plain convolutions on
+purpose: separable ones were seen crashing TF 2.21 on CPU and are slower here.
+"""
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from worker.ml.preprocessing import MODEL_INPUT_SIZE
+
+DEFAULT_WIDTHS = (32, 64, 128, 256)
+
+
+def build_model(
+    num_classes: int = 7,
+    input_size: int = MODEL_INPUT_SIZE,
+    widths: tuple[int, ...] = DEFAULT_WIDTHS,
+    dropout: float = 0.4,
+) -> keras.Model:
+    inputs = keras.Input((input_size, input_size, 1), name="face")
+    x = inputs
+    for block, width in enumerate(widths):
+        for conv in range(2):
+            x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"b{block}_conv{conv}")(x)
+            x = layers.BatchNormalization(name=f"b{block}_bn{conv}")(x)
+            x = layers.ReLU(name=f"b{block}_relu{conv}")(x)
+        if block < len(widths) - 1:
+            x = layers.MaxPooling2D(name=f"b{block}_pool")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    # float32 output even under a mixed-precision policy: softmax scores are compared and averaged.
+    outputs = layers.Dense(num_classes, activation="softmax", dtype="float32", name="scores")(x)
+    return keras.Model(inputs, outputs, name="fer_vgg")
+
+
+def build_augmenter(seed: int) -> keras.Sequential:
+    """In-graph training augmentation: mirror, small rotation, shift and zoom."""
+    return keras.Sequential(
+        [
+            layers.RandomFlip("horizontal", seed=seed),
+            layers.RandomRotation(0.04, fill_mode="reflect", seed=seed + 1),  # +-15 degrees
+            layers.RandomTranslation(0.1, 0.1, fill_mode="reflect", seed=seed + 2),
+            layers.RandomZoom((-0.1, 0.1), fill_mode="reflect", seed=seed + 3),
+        ],
+        name="augment",
+    )

@@ -1,0 +1,83 @@
+"""THE preprocessing: one function turns face crops into model input, for training and inference.
+
+Training decodes every dataset image with `crops_to_gray` and scales it with
+`to_model_input`; the classifier calls `preprocess_crops`, which is exactly
+those two steps. The artifact's spec records the parameters (see SPEC).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+MODEL_INPUT_SIZE = 48
+
+# Written into every artifact's spec.json so a model always travels with the
+# preprocessing it was trained with.
+SPEC: dict = {
+    "color": "gray",  # BGR/BGRA -> gray with OpenCV's weights; gray stays as is
+    "input_size": MODEL_INPUT_SIZE,  # square, pixels
+    "resize": "area when shrinking, linear when enlarging",
+    "scale": "x / 255.0 (float32 in [0, 1])",
+    "layout": "NHWC, 1 channel",
+}
+
+
+class PreprocessingError(ValueError):
+    """A crop that cannot become model input (empty, wrong dtype or shape)."""
+
+
+def crop_to_gray(crop: np.ndarray, size: int = MODEL_INPUT_SIZE) -> np.ndarray:
+    """One crop (H, W), (H, W, 1), (H, W, 3) BGR or (H, W, 4) BGRA -> uint8 (size, size) gray."""
+    if not isinstance(crop, np.ndarray):
+        raise PreprocessingError(f"a crop must be a numpy array, got {type(crop).__name__}")
+    if crop.dtype == np.uint16:
+        # 16-bit PNGs: keep the top 8 bits.
+        crop = (crop >> 8).astype(np.uint8)
+    if crop.dtype != np.uint8:
+        raise PreprocessingError(f"a crop must be uint8, got {crop.dtype}")
+    if crop.ndim == 3 and crop.shape[2] == 1:
+        crop = crop[:, :, 0]
+    if crop.ndim == 3 and crop.shape[2] == 3:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    elif crop.ndim == 3 and crop.shape[2] == 4:
+        crop = cv2.cvtColor(crop, cv2.COLOR_BGRA2GRAY)
+    if crop.ndim != 2:
+        raise PreprocessingError(f"a crop must be (H, W) gray or (H, W, 3) BGR, got shape {crop.shape}")
+    height, width = crop.shape
+    if height == 0 or width == 0:
+        raise PreprocessingError(f"empty crop, shape {crop.shape}")
+    if (height, width) != (size, size):
+        shrinking = height * width > size * size
+        crop = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+    return np.ascontiguousarray(crop)
+
+
+def crops_to_gray(crops: Sequence[np.ndarray], size: int = MODEL_INPUT_SIZE) -> np.ndarray:
+    """Crops of any size -> uint8 (N, size, size). Datasets are cached in this form."""
+    out = np.empty((len(crops), size, size), dtype=np.uint8)
+    for i, crop in enumerate(crops):
+        out[i] = crop_to_gray(crop, size)
+    return out
+
+
+def to_model_input(gray: np.ndarray) -> np.ndarray:
+    """uint8 (N, H, W) -> float32 (N, H, W, 1) in [0, 1]."""
+    return (gray.astype(np.float32) * np.float32(1.0 / 255.0))[..., np.newaxis]
+
+
+def preprocess_crops(crops: Sequence[np.ndarray], size: int = MODEL_INPUT_SIZE) -> np.ndarray:
+    """THE preprocessing function: face crops (any size, BGR or gray uint8) -> model input."""
+    return to_model_input(crops_to_gray(crops, size))
+
+
+def with_mirrors(model_input: np.ndarray) -> np.ndarray:
+    """Test-time augmentation: the batch followed by its horizontal mirrors (2N rows)."""
+    return np.concatenate([model_input, model_input[:, :, ::-1, :]], axis=0)
+
+
+def average_mirrors(scores: np.ndarray) -> np.ndarray:
+    """Scores of `with_mirrors(x)` (2N rows) -> mean of each crop and its mirror (N rows)."""
+    half = scores.shape[0] // 2
+    return (scores[:half] + scores[half:]) * 0.5

@@ -1,0 +1,311 @@
+"""Training, and the whole retrain run: data -> model -> artifact folder.
+
+`run_retrain` is what `manage.py retrain` calls (Django stays in the command):
+it loads the data, trains with per-epoch checkpoints (an interrupted run
+resumes with `resume=True`), then writes the artifact: model.keras, float and
+int8 .tflite, metrics.json for each variant, plots and spec.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from emotions.labels import EMOTIONS  # noqa: E402
+from worker.ml import artifact, plots  # noqa: E402
+from worker.ml.data import Dataset, load_training_data  # noqa: E402
+from worker.ml.evaluate import compute_metrics, predict_dataset  # noqa: E402
+from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
+from worker.ml.model import build_augmenter, build_model  # noqa: E402
+from worker.ml.preprocessing import MODEL_INPUT_SIZE, SPEC, to_model_input  # noqa: E402
+
+Log = Callable[[str], None]
+CHECKPOINT_DIR = "checkpoints"
+INT8_MAX_ACCURACY_DROP = 0.01  # keep the int8 model only within 1 point of float
+
+
+@dataclass
+class TrainConfig:
+    epochs: int = 30
+    batch_size: int = 64
+    seed: int = 1337
+    learning_rate: float = 2e-3  # peak of the one-cycle (warm-up + cosine) schedule
+    weight_decay: float = 1e-4
+    label_smoothing: float = 0.1
+    patience: int = 8  # epochs without a better validation accuracy before stopping
+    warmup_epochs: float = 2.0
+    tta: bool = True  # average each crop's scores with its mirror's (evaluation and inference)
+    verbose: int = 1  # Keras progress bar
+
+
+@dataclass
+class TrainOutcome:
+    model: keras.Model
+    history: dict[str, list[float]]
+    seconds: float
+    epochs_run: int
+    best_epoch: int
+    best_val_accuracy: float
+
+
+@dataclass
+class RetrainResult:
+    artifact_dir: Path
+    spec: dict
+    metrics: dict
+    training_seconds: float
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def class_weights(labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """Square-root balanced weights, mean 1 over samples: lifts `disgust` without drowning `happy`."""
+    counts = np.maximum(np.bincount(labels, minlength=num_classes), 1).astype(np.float64)
+    weights = np.sqrt(counts.sum() / (num_classes * counts))
+    return (weights / (weights[labels].mean())).astype(np.float32)
+
+
+def _train_dataset(data: Dataset, config: TrainConfig) -> tf.data.Dataset:
+    weights = class_weights(data.labels, len(EMOTIONS))[data.labels]
+    onehot = np.eye(len(EMOTIONS), dtype=np.float32)[data.labels]
+    augmenter = build_augmenter(config.seed)
+    batch_size = min(config.batch_size, len(data))
+    return (
+        tf.data.Dataset.from_tensor_slices((to_model_input(data.images), onehot, weights))
+        .shuffle(len(data), seed=config.seed, reshuffle_each_iteration=True)
+        # Full batches only: TF 2.21 on CPU was seen crashing on a short final batch.
+        .batch(batch_size, drop_remainder=True)
+        .map(lambda x, y, w: (augmenter(x, training=True), y, w), num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def _val_dataset(data: Dataset) -> tf.data.Dataset:
+    onehot = np.eye(len(EMOTIONS), dtype=np.float32)[data.labels]
+    return tf.data.Dataset.from_tensor_slices((to_model_input(data.images), onehot)).batch(256)
+
+
+def _compiled_model(config: TrainConfig, steps_per_epoch: int) -> keras.Model:
+    keras.utils.set_random_seed(config.seed)
+    model = build_model(num_classes=len(EMOTIONS))
+    total = max(config.epochs * steps_per_epoch, 1)
+    warmup = min(int(config.warmup_epochs * steps_per_epoch), total // 3)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=config.learning_rate / 10,
+        decay_steps=max(total - warmup, 1),
+        alpha=0.01,
+        warmup_target=config.learning_rate,
+        warmup_steps=warmup,
+    )
+    model.compile(
+        optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=config.weight_decay),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+class EpochCheckpoint(keras.callbacks.Callback):
+    """Every epoch: last.keras + state.json (resume), best.keras on a new best; early stopping."""
+
+    def __init__(self, folder: Path, state: dict, patience: int, log: Log):
+        super().__init__()
+        self.folder, self.state, self.patience, self.log = folder, state, patience, log
+        self.epoch_started = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.monotonic()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        self.state["seconds"] += time.monotonic() - self.epoch_started
+        for key, value in logs.items():
+            if key != "learning_rate":
+                self.state["history"].setdefault(key, []).append(float(value))
+        val_accuracy = float(logs.get("val_accuracy", 0.0))
+        if val_accuracy > self.state["best_val_accuracy"]:
+            self.state.update(best_val_accuracy=val_accuracy, best_epoch=epoch + 1)
+            self.model.save(self.folder / "best.keras")
+        self.state["epochs_done"] = epoch + 1
+        self.model.save(self.folder / "last.keras")
+        if epoch + 1 - self.state["best_epoch"] >= self.patience:
+            self.state["stopped_early"] = True
+            self.model.stop_training = True
+        artifact.write_json(self.folder / "state.json", self.state)
+        self.log(
+            f"epoch {epoch + 1}: val_accuracy {val_accuracy:.4f} (best {self.state['best_val_accuracy']:.4f} "
+            f"at {self.state['best_epoch']}), {self.state['seconds']:.0f}s of training so far"
+        )
+
+
+def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: Path, *, resume: bool, log: Log) -> TrainOutcome:
+    folder.mkdir(parents=True, exist_ok=True)
+    state_file = folder / "state.json"
+    train_ds = _train_dataset(train_data, config)
+    steps = int(train_ds.cardinality().numpy())
+    if resume and state_file.exists() and (folder / "last.keras").exists():
+        state = json.loads(state_file.read_text())
+        model = keras.models.load_model(folder / "last.keras")
+        log(f"resuming after epoch {state['epochs_done']} from {folder / 'last.keras'}")
+    else:
+        state = {"epochs_done": 0, "best_epoch": 0, "best_val_accuracy": -1.0, "seconds": 0.0,
+                 "history": {}, "stopped_early": False, "config": asdict(config)}
+        model = _compiled_model(config, steps)
+    if state["epochs_done"] < config.epochs and not state["stopped_early"]:
+        model.fit(
+            train_ds,
+            epochs=config.epochs,
+            initial_epoch=state["epochs_done"],
+            validation_data=_val_dataset(val_data),
+            callbacks=[EpochCheckpoint(folder, state, config.patience, log)],
+            verbose=config.verbose,
+        )
+    best = folder / "best.keras"
+    if best.exists():
+        model = keras.models.load_model(best)
+    log(f"best epoch {state['best_epoch']} of {state['epochs_done']}: val_accuracy {state['best_val_accuracy']:.4f}")
+    return TrainOutcome(model, state["history"], state["seconds"], state["epochs_done"], state["best_epoch"],
+                        state["best_val_accuracy"])
+
+
+def _keras_scores(model: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda batch: np.asarray(model(batch, training=False), dtype=np.float32)
+
+
+def _evaluate_variant(artifact_dir: Path, variant: str, val_data: Dataset) -> dict:
+    from worker.ml.classifier import EmotionClassifier
+
+    classifier = EmotionClassifier(artifact_dir, variant=variant)
+    scores = np.concatenate(
+        [classifier.predict_scores(to_model_input(val_data.images[i : i + 256])) for i in range(0, len(val_data), 256)]
+    )
+    return compute_metrics(val_data.labels, scores)
+
+
+def write_artifact(
+    outcome: TrainOutcome,
+    train_data: Dataset,
+    val_data: Dataset,
+    config: TrainConfig,
+    artifact_dir: Path,
+    *,
+    name: str,
+    data_source: str,
+    int8: bool,
+    log: Log,
+) -> tuple[dict, dict]:
+    """Export and measure every variant; returns (spec, metrics)."""
+    spec = {
+        "name": name,
+        "labels": list(EMOTIONS),
+        "input_size": MODEL_INPUT_SIZE,
+        "preprocessing": SPEC,
+        "tta": "hflip" if config.tta else "none",
+        "default_variant": "float",
+        "variants": ["float"],
+        "architecture": "VGG-style CNN, 4 blocks of 2x(conv3x3+BN+ReLU) 32/64/128/256, GAP, dropout, softmax",
+        "parameters": int(outcome.model.count_params()),
+        "training": {
+            "data_source": data_source,
+            "train_images": len(train_data),
+            "validation_images": len(val_data),
+            "train_class_counts": train_data.class_counts(),
+            "epochs_run": outcome.epochs_run,
+            "best_epoch": outcome.best_epoch,
+            "training_seconds": round(outcome.seconds, 1),
+            "config": asdict(config),
+        },
+    }
+    # A fresh, uncompiled copy: the artifact needs the weights, not the optimizer's state (3x smaller).
+    inference_model = build_model(num_classes=len(EMOTIONS))
+    inference_model.set_weights(outcome.model.get_weights())
+    inference_model.save(artifact_dir / artifact.KERAS_FILE)
+    metrics: dict = {}
+    keras_metrics = compute_metrics(
+        val_data.labels, predict_dataset(_keras_scores(outcome.model), val_data.images, tta=config.tta)
+    )
+    metrics["keras"] = keras_metrics
+    export_float(outcome.model, artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
+    artifact.write_spec(artifact_dir, spec)  # the classifier needs it to measure the .tflite variants
+    metrics["float"] = _evaluate_variant(artifact_dir, "float", val_data)
+    log(f"float .tflite: accuracy {metrics['float']['accuracy']:.4f} (keras {keras_metrics['accuracy']:.4f})")
+    if int8:
+        int8_path = artifact.tflite_path(artifact_dir, "int8")
+        calibration = calibration_sample(train_data.images, train_data.labels, per_class=72, seed=config.seed)
+        export_int8(outcome.model, int8_path, MODEL_INPUT_SIZE, calibration)
+        int8_metrics = _evaluate_variant(artifact_dir, "int8", val_data)
+        drop = metrics["float"]["accuracy"] - int8_metrics["accuracy"]
+        log(f"int8 .tflite: accuracy {int8_metrics['accuracy']:.4f} ({drop * 100:+.2f} points below float)")
+        if drop <= INT8_MAX_ACCURACY_DROP:
+            metrics["int8"] = int8_metrics
+            spec["variants"].append("int8")
+            spec["default_variant"] = "int8"
+        else:
+            int8_path.unlink()
+            spec["int8_rejected"] = f"accuracy {int8_metrics['accuracy']:.4f} is more than 1 point below float"
+    for variant_metrics in metrics.values():
+        variant_metrics.update(tta=config.tta, dataset=val_data.source)
+    artifact.write_spec(artifact_dir, spec)
+    artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
+    artifact.write_json(artifact_dir / artifact.HISTORY_FILE, outcome.history)
+    plots.plot_training_curves(outcome.history, artifact_dir / artifact.CURVES_PNG)
+    default = spec["default_variant"]
+    plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG, f"{name} ({default}, validation)")
+    return spec, metrics
+
+
+def run_retrain(
+    data: Path,
+    output_dir: Path,
+    config: TrainConfig,
+    *,
+    val: Path | None = None,
+    val_fraction: float = 0.1,
+    limit_per_class: int | None = None,
+    cache_dir: Path | None = None,
+    resume: bool = False,
+    int8: bool = True,
+    name: str | None = None,
+    log: Log = print,
+) -> RetrainResult:
+    started = time.monotonic()
+    train_data, val_data = load_training_data(
+        data, val, seed=config.seed, val_fraction=val_fraction, limit_per_class=limit_per_class, cache_dir=cache_dir
+    )
+    skipped = train_data.skipped + [s for s in val_data.skipped if s not in train_data.skipped]
+    for where, reason in skipped:
+        log(f"skipped {where}: {reason}")
+    log(f"train: {len(train_data)} images {train_data.class_counts()} from {train_data.source}")
+    log(f"validation: {len(val_data)} images from {val_data.source}")
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    name = name or output_dir.name
+    outcome = train(train_data, val_data, config, output_dir / CHECKPOINT_DIR, resume=resume, log=log)
+    data_source = f"{data}" + (f" (validation: {val})" if val else "")
+    spec, metrics = write_artifact(
+        outcome, train_data, val_data, config, output_dir, name=name, data_source=data_source, int8=int8, log=log
+    )
+    log(f"artifact written to {output_dir} in {time.monotonic() - started:.0f}s")
+    return RetrainResult(output_dir, spec, metrics, outcome.seconds, skipped)
+
+
+def copy_for_shipping(artifact_dir: Path, target: Path) -> None:
+    """The files a fresh clone needs to classify and to show the model card (no checkpoints)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for item in target.iterdir():
+        if item.is_file():
+            item.unlink()
+    names = [artifact.SPEC_FILE, artifact.LABELS_FILE, artifact.METRICS_FILE, artifact.HISTORY_FILE,
+             artifact.CURVES_PNG, artifact.CONFUSION_PNG, *artifact.TFLITE_FILES.values()]
+    for file_name in names:
+        if (artifact_dir / file_name).exists():
+            shutil.copy2(artifact_dir / file_name, target / file_name)
