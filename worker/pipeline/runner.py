@@ -168,7 +168,7 @@ def _ledger_record(camera_id: int, session: CameraSession, *, completed: bool) -
 def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = None) -> FacePipeline:
     """The pipeline object configured from a camera's settings (shared by every driver)."""
     return FacePipeline(
-        detector=detector_create(detector or getattr(settings, "PIPELINE_DETECTOR", "auto"),
+        detector=detector_create(detector or getattr(settings, "PIPELINE_DETECTOR", "haar"),
                                  detection_width=camera.detection_width, min_face_size=camera.min_face_size),
         classifier=classifier,
         detect_every=camera.detect_every_n_frames,
@@ -365,3 +365,58 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         faces_per_minute=round(faces / media_minutes, 2) if media_minutes > 0 else 0.0,
     )
     return stats
+
+
+@dataclass
+class RunTotals:
+    segments: int = 0
+    frames: int = 0
+    frames_dropped: int = 0
+    faces: int = 0
+    events_written: int = 0
+    visits_written: int = 0
+    seconds: float = 0.0
+    ended_because: str = ""
+    error: str = ""
+    stage_ms: dict | None = None
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+
+def camera_run(*, camera_id: int, source_override: str | None = None, duration: float | None = None,
+               max_frames: int | None = None, segment_seconds: float | None = None, realtime: bool = False,
+               should_continue: Callable[[], bool] | None = None,
+               on_segment: Callable[[SegmentStats], None] | None = None, classifier=None) -> RunTotals:
+    """Embedded mode: segment after segment in this process until a limit, a stop or the end of a file."""
+    segment_seconds = segment_seconds or settings.PIPELINE_SEGMENT_SECONDS
+    totals = RunTotals()
+    started = time.monotonic()
+    run_token = format(int(time.time() * 1000), "x")
+    while True:
+        left = None if duration is None else duration - (time.monotonic() - started)
+        if left is not None and left <= 0:
+            totals.ended_because = "duration"
+            break
+        frames_left = None if max_frames is None else max_frames - totals.frames
+        if frames_left is not None and frames_left <= 0:
+            totals.ended_because = "max_frames"
+            break
+        stats = camera_segment_run(
+            camera_id=camera_id, segment_id=f"run-{run_token}-{totals.segments}",
+            max_seconds=segment_seconds if left is None else min(segment_seconds, left),
+            should_continue=should_continue, max_frames=frames_left, source_override=source_override,
+            realtime=realtime, classifier=classifier,
+        )
+        totals.segments += 1
+        for name in ("frames", "frames_dropped", "faces", "events_written", "visits_written"):
+            setattr(totals, name, getattr(totals, name) + getattr(stats, name))
+        totals.stage_ms = stats.stage_ms or totals.stage_ms
+        if on_segment is not None:
+            on_segment(stats)
+        if stats.ended_because in ("stopped", "source_ended", "error"):
+            totals.ended_because, totals.error = stats.ended_because, stats.error
+            break
+    totals.seconds = time.monotonic() - started
+    return totals

@@ -68,15 +68,24 @@ def wall(width: int = 640, height: int = 480, *, seed: int = 0) -> np.ndarray:
 
 
 def _paste(frame: np.ndarray, face: np.ndarray, box: tuple[int, int, int, int]) -> None:
-    x, y, w, h = box
-    sprite = cv2.resize(face, (w, h), interpolation=cv2.INTER_LINEAR)
+    """Draw a visitor: hair/head outline and shoulders around the face photo at `box`."""
+    x, y, side, _ = box
+    sprite = cv2.resize(face, (side, side), interpolation=cv2.INTER_LINEAR)
     if sprite.ndim == 2:
         sprite = cv2.cvtColor(sprite, cv2.COLOR_GRAY2BGR)
+    cx, cy = x + side // 2, y + side // 2 - int(side * 0.08)
+    cv2.rectangle(frame, (cx - int(side * 0.6), cy + int(side * 0.6)), (cx + int(side * 0.6), cy + int(side * 0.9)),
+                  (90, 60, 50), -1)
+    cv2.ellipse(frame, (cx, cy), (int(side * 0.62), int(side * 0.72)), 0, 0, 360, (30, 40, 60), -1)
+    mask = np.zeros((side, side), np.uint8)
+    cv2.ellipse(mask, (side // 2, side // 2), (side // 2, int(side * 0.56)), 0, 0, 360, 255, -1)
     fh, fw = frame.shape[:2]
-    x0, y0, x1, y1 = max(0, x), max(0, y), min(fw, x + w), min(fh, y + h)
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(fw, x + side), min(fh, y + side)
     if x1 <= x0 or y1 <= y0:
         return
-    frame[y0:y1, x0:x1] = sprite[y0 - y:y1 - y, x0 - x:x1 - x]
+    region = frame[y0:y1, x0:x1]
+    inside = mask[y0 - y:y1 - y, x0 - x:x1 - x] > 0
+    region[inside] = sprite[y0 - y:y1 - y, x0 - x:x1 - x][inside]
 
 
 def video_write(path: str | Path, sprites: list[FaceSprite], *, frames: int, fps: float = 25.0,
@@ -106,18 +115,22 @@ def video_write(path: str | Path, sprites: list[FaceSprite], *, frames: int, fps
     return truth
 
 
-def walkers(count: int, *, frames: int, width: int = 640, height: int = 480, size: int = 110,
+def walkers(count: int, *, frames: int, width: int = 640, height: int = 480, sizes: tuple[int, ...] = (110,),
             seed: int = 0) -> list[FaceSprite]:
-    """`count` faces (1-4) walking slowly across the frame in separate lanes, all visible throughout."""
+    """`count` faces (1-4) walking slowly across the frame in separate lanes, visible throughout.
+
+    Faces stay fully inside the frame; `sizes` cycles over the faces (near and far visitors).
+    """
     faces = lfw_faces(count, seed=seed)
-    lanes = [(0.05, 0.08), (0.55, 0.45), (0.05, 0.55), (0.55, 0.05)]
+    lanes = [(0.06, 0.10), (0.80, 0.55), (0.06, 0.55), (0.80, 0.10)]  # left-to-right, right-to-left, ...
     sprites = []
     for i in range(count):
+        size = sizes[i % len(sizes)]
         lx, ly = lanes[i % len(lanes)]
-        x0, y0 = lx * width, ly * height
-        dx = (0.3 * width) * (1 if i % 2 == 0 else -1)
-        start = (x0 if dx > 0 else x0 + abs(dx), y0)
-        sprites.append(FaceSprite(image=faces[i], start=start, end=(start[0] + dx, y0 + 10), size=size))
+        x0 = min(lx * width, width - size - 4)
+        y0 = min(ly * height + size * 0.1, height - size * 1.2)
+        dx = (0.3 * width) * (1 if lx < 0.5 else -1)
+        sprites.append(FaceSprite(image=faces[i], start=(x0, y0), end=(x0 + dx, y0 + 10), size=size))
     return sprites
 
 
