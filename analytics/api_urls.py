@@ -1,3 +1,27 @@
-from django.urls import path
+"""/api/: analytics JSON for dashboards, events in and out, places and cameras, and the OpenAPI docs."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
-urlpatterns: list = []
+from analytics.api import views
+
+router = DefaultRouter()
+router.register("locations", views.LocationViewSet, basename="location")
+router.register("exhibits", views.ExhibitViewSet, basename="exhibit")
+router.register("cameras", views.CameraViewSet, basename="camera")
+
+app_name = "api"
+urlpatterns = [
+    path("analytics/summary/", views.SummaryView.as_view(), name="summary"),
+    path("analytics/series/hourly/", views.HourlySeriesView.as_view(), name="series-hourly"),
+    path("analytics/series/daily/", views.DailySeriesView.as_view(), name="series-daily"),
+    path("analytics/locations/", views.LocationStatsView.as_view(), name="location-stats"),
+    path("analytics/exhibits/", views.ExhibitEngagementView.as_view(), name="exhibit-engagement"),
+    path("events/", views.EventsView.as_view(), name="events"),
+    path("events.csv", views.EventsCsvView.as_view(), name="events-csv"),
+    path("visits/", views.VisitsView.as_view(), name="visits"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,56 @@
+"""Per-location statistics: emotions seen there (events) and how long visitors stayed (visits)."""
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Q, Sum
+
+from analytics.filters import EventFilter
+from analytics.selectors._counts import dominant_of, empty_emotion_counts, sentiment_counts_of
+from cameras.models import Location
+from emotions.labels import legacy_name
+
+
+def location_stats(*, event_filter: EventFilter, threshold: float) -> list[dict]:
+    """One row per location with events or visits in the filter, by location name."""
+    emotion_counts: dict[int, dict[str, int]] = {}
+    # GROUP BY location_id, emotion over the range: index event_ts_loc_emo_conf
+    # (or event_location_ts when a location is chosen).
+    for row in (
+        event_filter.events()
+        .filter(Q(confidence__gte=threshold))
+        .order_by()
+        .values("location_id", "emotion")
+        .annotate(n=Count("*"))
+    ):
+        counts = emotion_counts.setdefault(row["location_id"], empty_emotion_counts())
+        counts[legacy_name(row["emotion"])] += row["n"]
+    # GROUP BY location_id over visits in the range: index visit_location_started.
+    visit_rows = {
+        row["location_id"]: row
+        for row in event_filter.visits()
+        .order_by()
+        .values("location_id")
+        .annotate(visits=Count("*"), mean_dwell=Avg("dwell_seconds"), total_dwell=Sum("dwell_seconds"))
+    }
+    location_ids = set(emotion_counts) | set(visit_rows)
+    stats = []
+    for location in Location.objects.filter(pk__in=location_ids).order_by("name"):
+        counts = emotion_counts.get(location.pk) or empty_emotion_counts()
+        visits = visit_rows.get(location.pk) or {}
+        stats.append(
+            {
+                "location_id": location.pk,
+                "location": location.name,
+                "total": sum(counts.values()),
+                "emotion_counts": counts,
+                "sentiment_counts": sentiment_counts_of(counts),
+                "dominant_emotion": dominant_of(counts),
+                "visits": visits.get("visits", 0),
+                "mean_dwell_seconds": _rounded(visits.get("mean_dwell")),
+                "total_dwell_seconds": _rounded(visits.get("total_dwell")),
+            }
+        )
+    return stats
+
+
+def _rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)

@@ -1,0 +1,243 @@
+"""Bulk ingest of emotion events from edge devices that run detection themselves.
+
+A request is all-or-nothing: every item is validated first, and one bad item
+rejects the whole batch with a list of every problem (index, id, field,
+reason); nothing is written then. Items carry a client-supplied `id`, stored
+as the event_key "api:<id>", so a device that retries after a timeout adds
+nothing the second time (the first write wins).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cameras.models import Camera, Exhibit, Location
+from emotions.labels import EMOTIONS, parse_label
+from emotions.models import EmotionEvent
+
+MAX_ITEMS = 5000
+EVENT_KEY_PREFIX = "api:"
+# event_key is 64 characters; the prefix takes 4.
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,60}$")
+# Edge clocks drift; further ahead than this is a broken clock, not drift.
+MAX_CLOCK_AHEAD = timedelta(minutes=10)
+
+REQUIRED_FIELDS = ("id", "timestamp", "emotion", "confidence")
+OPTIONAL_FIELDS = ("location", "camera", "exhibit", "scores", "track_id")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    received: int
+    created: int
+    duplicates: int
+
+
+class IngestRejected(Exception):
+    """The batch was not stored; `problems` has one entry per bad item."""
+
+    def __init__(self, problems: list[dict], *, received: int):
+        self.problems = problems
+        self.received = received
+        super().__init__(f"{len(problems)} of {received} events are invalid; nothing was stored")
+
+
+def event_key_for(client_id: str) -> str:
+    return EVENT_KEY_PREFIX + client_id
+
+
+def _number_0_1(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("must be a number between 0 and 1")
+    value = float(value)
+    if math.isnan(value) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"must be between 0 and 1, got {value!r}")
+    return value
+
+
+def _timestamp(value, now: datetime) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date-time string")
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time (2026-11-20T14:03:07.250+01:00)") from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    if moment > now + MAX_CLOCK_AHEAD:
+        raise ValueError(f"{value!r} is in the future (device clock wrong?)")
+    return moment
+
+
+def _emotion(value) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be one of {', '.join(EMOTIONS)} (any case)")
+    return parse_label(value)
+
+
+def _scores(value) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ValueError(f"must be an object of emotion -> score ({', '.join(EMOTIONS)})")
+    scores = {}
+    for name, score in value.items():
+        try:
+            label = parse_label(str(name))
+        except ValueError as exc:
+            raise ValueError(str(exc)) from None
+        try:
+            scores[label] = _number_0_1(score)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    return scores
+
+
+@dataclass
+class _Places:
+    """Every location, camera and exhibit a batch names, fetched with one query each."""
+
+    locations: dict[str, Location]
+    cameras: dict[int, Camera]
+    exhibits: dict[int, Exhibit]
+
+    @classmethod
+    def for_items(cls, items: list) -> _Places:
+        dicts = [item for item in items if isinstance(item, dict)]
+        names = {item["location"] for item in dicts if isinstance(item.get("location"), str)}
+        camera_ids = {item["camera"] for item in dicts if _is_id(item.get("camera"))}
+        exhibit_ids = {item["exhibit"] for item in dicts if _is_id(item.get("exhibit"))}
+        return cls(
+            locations={loc.name: loc for loc in Location.objects.filter(name__in=names)},
+            cameras={cam.pk: cam for cam in Camera.objects.filter(pk__in=camera_ids)},
+            exhibits={ex.pk: ex for ex in Exhibit.objects.filter(pk__in=exhibit_ids)},
+        )
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, str]) -> EmotionEvent | None:
+    """The event an item describes, or None with `errors` filled (field -> reason)."""
+    for field in REQUIRED_FIELDS:
+        if item.get(field) is None:
+            errors[field] = "is required"
+    for field in item:
+        if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
+            errors[field] = f"unknown field (allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
+
+    client_id = item.get("id")
+    if client_id is not None and not (isinstance(client_id, str) and _CLIENT_ID.match(client_id)):
+        errors["id"] = "must be a string of 1-60 letters, digits or . _ : - (a UUID is ideal)"
+
+    fields: dict = {}
+    checks = (
+        ("timestamp", lambda v: _timestamp(v, now)),
+        ("emotion", _emotion),
+        ("confidence", _number_0_1),
+        ("scores", _scores),
+    )
+    for field, check in checks:
+        if item.get(field) is not None:
+            try:
+                fields[field] = check(item[field])
+            except ValueError as exc:
+                errors[field] = str(exc)
+
+    track_id = item.get("track_id")
+    if track_id is not None and not (isinstance(track_id, str) and len(track_id) <= 64):
+        errors["track_id"] = "must be a string of at most 64 characters"
+
+    camera = location = exhibit = None
+    if item.get("camera") is not None:
+        camera = places.cameras.get(item["camera"]) if _is_id(item["camera"]) else None
+        if camera is None:
+            errors["camera"] = f"no camera with id {item['camera']!r}"
+    if item.get("location") is not None:
+        location = places.locations.get(item["location"]) if isinstance(item["location"], str) else None
+        if location is None:
+            errors["location"] = f"no location named {item['location']!r} (staff create locations in admin)"
+    elif camera is not None:
+        location = camera.location
+    elif "camera" not in errors:
+        errors["location"] = "is required unless a camera is given"
+    if camera is not None and location is not None and camera.location_id != location.pk:
+        errors["location"] = f"camera {camera.pk} is in {camera.location.name!r}, not {location.name!r}"
+    if item.get("exhibit") is not None:
+        exhibit = places.exhibits.get(item["exhibit"]) if _is_id(item["exhibit"]) else None
+        if exhibit is None:
+            errors["exhibit"] = f"no exhibit with id {item['exhibit']!r}"
+        elif location is not None and exhibit.location_id != location.pk:
+            errors["exhibit"] = f"exhibit {exhibit.pk} is not in {location.name!r}"
+    elif camera is not None:
+        exhibit = camera.exhibit  # as the camera pipeline does: the exhibit it faces now
+
+    if errors:
+        return None
+    return EmotionEvent(
+        timestamp=fields["timestamp"],
+        location=location,
+        camera=camera,
+        exhibit=exhibit,
+        emotion=fields["emotion"],
+        confidence=fields["confidence"],
+        scores=fields.get("scores"),
+        track_id=track_id or "",
+        source=EmotionEvent.Source.API,
+        event_key=event_key_for(client_id),
+    )
+
+
+@transaction.atomic
+def events_ingest(*, items: list) -> IngestResult:
+    """Validate every item, then store the new ones in one transaction.
+
+    Raises IngestRejected (nothing stored) if any item is invalid.
+    """
+    if not isinstance(items, list):
+        raise IngestRejected([{"index": None, "id": None, "errors": {"events": "must be a list"}}], received=0)
+    if len(items) > MAX_ITEMS:
+        raise IngestRejected(
+            [{"index": None, "id": None, "errors": {"events": f"at most {MAX_ITEMS} per request, got {len(items)}"}}],
+            received=len(items),
+        )
+    now = timezone.now()
+    places = _Places.for_items(items)
+    problems: list[dict] = []
+    events: list[EmotionEvent] = []
+    first_index_of: dict[str, int] = {}
+    for index, item in enumerate(items):
+        errors: dict[str, str] = {}
+        if not isinstance(item, dict):
+            problems.append({"index": index, "id": None, "errors": {"item": "must be a JSON object"}})
+            continue
+        event = _build_event(item, places, now, errors)
+        client_id = item.get("id")
+        if isinstance(client_id, str) and "id" not in errors:
+            if client_id in first_index_of:
+                errors["id"] = f"repeats the id of item {first_index_of[client_id]}"
+                event = None
+            else:
+                first_index_of[client_id] = index
+        if errors:
+            problems.append({"index": index, "id": client_id if isinstance(client_id, str) else None, "errors": errors})
+        elif event is not None:
+            events.append(event)
+    if problems:
+        raise IngestRejected(problems, received=len(items))
+
+    keys = [e.event_key for e in events]
+    existing: set[str] = set()
+    for start in range(0, len(keys), 500):  # SQLite caps the parameters of one query
+        existing.update(
+            EmotionEvent.objects.filter(event_key__in=keys[start : start + 500]).values_list("event_key", flat=True)
+        )
+    new_events = [e for e in events if e.event_key not in existing]
+    # ignore_conflicts: a concurrent retry of the same batch must not fail this one.
+    EmotionEvent.objects.bulk_create(new_events, batch_size=1000, ignore_conflicts=True)
+    return IngestResult(received=len(items), created=len(new_events), duplicates=len(existing))
