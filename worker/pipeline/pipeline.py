@@ -9,14 +9,18 @@ the crop is where the face really is). `run_camera`, the Celery segment task
 only what they do with the `FrameResult` differs. No Django here.
 
 Privacy: frames and crops live only in local variables of `process`; nothing
-here writes them anywhere (see snapshots.py for the opt-in debug exception).
+is written anywhere, except with `snapshot_dir` set (only when
+settings.DEBUG_SNAPSHOTS is on): then the first classified crop of each track
+is saved there as a JPEG, for debugging detection.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
+import cv2
 import numpy as np
 
 from worker.pipeline.detector import FaceDetector
@@ -71,7 +75,8 @@ def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray |
 
 class FacePipeline:
     def __init__(self, *, detector: FaceDetector, classifier: Classifier, detect_every: int = 3,
-                 classify_interval: float = 0.25, max_missed_seconds: float = 1.0):
+                 classify_interval: float = 0.25, max_missed_seconds: float = 1.0,
+                 snapshot_dir: Path | None = None):
         self.detector = detector
         self.classifier = classifier
         self.detect_every = max(1, int(detect_every))
@@ -80,6 +85,7 @@ class FacePipeline:
         self.tracker = IouTracker(max_missed_seconds=max_missed_seconds)
         self.next_classify: dict[int, float] = {}  # track number -> seconds its next classification is due
         self.timer = StageTimer()
+        self.snapshot_dir = snapshot_dir
 
     def process(self, frame: Frame) -> FrameResult:
         self.timer.frames += 1
@@ -116,13 +122,19 @@ class FacePipeline:
             t0 = time.perf_counter()
             predictions = self.classifier.classify([crop for _, crop in due])
             self.timer.add("classify", time.perf_counter() - t0)
-            for (face, _), prediction in zip(due, predictions):
+            for (face, crop), prediction in zip(due, predictions):
                 face.prediction = prediction
+                if self.snapshot_dir is not None and face.track_number not in self.next_classify:
+                    self._snapshot(crop, face.track_number, frame.index)
                 # Advance the schedule, not "now + interval": detection frames rarely fall
                 # exactly on the schedule, and the average rate must stay at the setting.
                 previous = self.next_classify.get(face.track_number, frame.seconds)
                 self.next_classify[face.track_number] = max(previous + self.classify_interval, frame.seconds)
         return FrameResult(frame=frame, faces=faces, ended_tracks=ended)
+
+    def _snapshot(self, crop: np.ndarray, track_number: int, frame_index: int) -> None:
+        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(self.snapshot_dir / f"track-{track_number}-frame-{frame_index}.jpg"), crop)
 
     def close_tracks(self) -> list[Track]:
         """End every open track (source finished)."""

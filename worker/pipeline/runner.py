@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from cameras.models import Camera
 from cameras.services import camera_status_update
@@ -173,6 +173,8 @@ def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = No
         classifier=classifier,
         detect_every=camera.detect_every_n_frames,
         classify_interval=1.0 / camera.events_per_second,
+        # Privacy: crops reach the disk only when staff turned debug snapshots on.
+        snapshot_dir=(Path(settings.DEBUG_SNAPSHOT_DIR) / f"camera-{camera.pk}") if settings.DEBUG_SNAPSHOTS else None,
     )
 
 
@@ -241,7 +243,9 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
                        max_frames: int | None = None, source_override: str | None = None,
                        realtime: bool = False, classifier=None) -> SegmentStats:
     """Process one camera for at most `max_seconds` (wall clock) / `max_frames` frames."""
-    close_old_connections()
+    if not connection.in_atomic_block:
+        # Long-lived workers: drop a connection the database closed since the last segment.
+        close_old_connections()
     try:
         camera = Camera.objects.select_related("location", "exhibit").get(pk=camera_id)
     except Camera.DoesNotExist:

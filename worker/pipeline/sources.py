@@ -24,6 +24,10 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+# OpenCV's own warnings ("can't open by name") duplicate the clear errors raised here.
+if hasattr(cv2, "setLogLevel"):
+    cv2.setLogLevel(2)  # errors only
+
 
 class SourceError(Exception):
     """A source that cannot be opened or read; the message says which and why."""

@@ -67,7 +67,7 @@ def wall(width: int = 640, height: int = 480, *, seed: int = 0) -> np.ndarray:
     return img
 
 
-def _paste(frame: np.ndarray, face: np.ndarray, box: tuple[int, int, int, int]) -> None:
+def paste_face(frame: np.ndarray, face: np.ndarray, box: tuple[int, int, int, int]) -> None:
     """Draw a visitor: hair/head outline and shoulders around the face photo at `box`."""
     x, y, side, _ = box
     sprite = cv2.resize(face, (side, side), interpolation=cv2.INTER_LINEAR)
@@ -106,7 +106,7 @@ def video_write(path: str | Path, sprites: list[FaceSprite], *, frames: int, fps
             for sprite in sprites:
                 box = sprite.box_at(index, frames)
                 if box is not None:
-                    _paste(frame, sprite.image, box)
+                    paste_face(frame, sprite.image, box)
                     boxes.append(box)
             writer.write(frame)
             truth.append(boxes)
