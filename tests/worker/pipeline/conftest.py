@@ -32,9 +32,13 @@ def shipped_classifier():
 def _fresh_camera_state(settings, tmp_path):
     """Each test starts without readers/pipelines cached by an earlier one, and its own ledgers
     (SQLite reuses rolled-back ids, so camera 1 of one test must not resume camera 1 of another)."""
+    from worker.ml.active import reset_active_classifier
     from worker.pipeline.runner import camera_sessions_close
 
     settings.VAR_DIR = tmp_path / "var"
     camera_sessions_close()
+    # The active classifier remembers its ModelVersion id, which a rolled-back test DB forgets.
+    reset_active_classifier()
     yield
     camera_sessions_close()
+    reset_active_classifier()
