@@ -1,1 +1,31 @@
-"""Admin registrations (see emotions/admin/__init__.py)."""
+"""Visits in the admin: read-only (the camera pipeline writes them), filterable by place and time."""
+from __future__ import annotations
+
+from django.contrib import admin
+
+from emotions.models import Visit
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "location", "exhibit", "camera", "dwell_seconds", "dominant_emotion",
+                    "frames_classified", "model_version", "track_id")
+    list_filter = ("location", "exhibit", "camera", "dominant_emotion", "model_version")
+    list_select_related = ("location", "exhibit", "camera", "model_version")
+    date_hierarchy = "started_at"
+    search_fields = ("track_id",)
+    ordering = ("-started_at",)
+    list_per_page = 100
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Staff may remove visits (e.g. a test run), never edit what the camera saw.
+        return super().has_delete_permission(request, obj)

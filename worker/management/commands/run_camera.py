@@ -46,6 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--segment-seconds", type=float, help="flush/report interval of the segments")
 
     def handle(self, *args, **opts):
+        self.verbosity = opts["verbosity"]
         camera = camera_lookup(opts["camera"])
         if opts["max_frames"] is not None and opts["max_frames"] <= 0:
             raise CommandError("--max-frames must be positive")
