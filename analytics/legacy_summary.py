@@ -11,13 +11,13 @@ The JSON shape is documented in docs/legacy.md.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
-from django.db.models.functions import ExtractHour
+from django.db.models import Count, Func, IntegerField, Max, Min
 
 from analytics.filters import EventFilter
 from cameras.models import Location
@@ -48,45 +48,111 @@ def validate_threshold(threshold: float) -> float:
 def emotion_summary(*, event_filter: EventFilter, threshold: float = DEFAULT_THRESHOLD) -> dict:
     """The legacy JSON for the events `event_filter` selects, aggregated in SQL.
 
-    One GROUP BY query over (location, local hour, emotion): at most
-    locations x 24 x 7 rows come back, whatever the number of events.
+    Two queries, whatever the number of events: the scope's count and first/last
+    time, then counts per (location, local hour, emotion) of the rows at or above
+    the threshold (at most locations x 24 x 7 rows come back).
     """
     threshold = validate_threshold(threshold)
-    tz = ZoneInfo(settings.TIME_ZONE)
-    # Served by the covering index event_ts_loc_emo_conf (timestamp, location, emotion, confidence).
-    groups = (
-        event_filter.events()
-        .order_by()
-        .annotate(local_hour=ExtractHour("timestamp", tzinfo=tz))
-        .values("location_id", "local_hour", "emotion")
-        .annotate(
-            valid=Count("timestamp", filter=Q(confidence__gte=threshold)),
-            total=Count("*"),
-            first=Min("timestamp"),
-            last=Max("timestamp"),
+    events = event_filter.events().order_by()
+    scope = events.aggregate(total=Count("*"), first=Min("timestamp"), last=Max("timestamp"))
+    valid_counts: dict[tuple[str, int, str], int] = {}
+    if scope["total"]:
+        local_hour = LocalHour("timestamp", offsets=utc_offset_segments(scope["first"], scope["last"]))
+        # Served by a scan of event_ts_loc_emo_conf (timestamp, location, emotion, confidence),
+        # or its range when since/until are given.
+        groups = (
+            events.filter(confidence__gte=threshold)
+            .annotate(local_hour=local_hour)
+            .values_list("location_id", "local_hour", "emotion")
+            .annotate(count=Count("*"))
         )
-    )
-    total_rows = 0
-    first: datetime | None = None
-    last: datetime | None = None
-    by_location_id: dict[tuple[int, int, str], int] = {}
-    for group in groups:
-        total_rows += group["total"]
-        first = group["first"] if first is None else min(first, group["first"])
-        last = group["last"] if last is None else max(last, group["last"])
-        if group["valid"]:
-            key = (group["location_id"], group["local_hour"], group["emotion"])
-            by_location_id[key] = by_location_id.get(key, 0) + group["valid"]
-    names = dict(
-        Location.objects.filter(pk__in={key[0] for key in by_location_id}).values_list("pk", "name")
-    )
+        by_location_id = {(loc, int(hour), label): n for loc, hour, label, n in groups}
+        names = dict(Location.objects.filter(pk__in={k[0] for k in by_location_id}).values_list("pk", "name"))
+        valid_counts = {(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()}
     counts = SummaryCounts(
-        total_rows=total_rows,
-        first_timestamp=first,
-        last_timestamp=last,
-        valid_counts={(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()},
+        total_rows=scope["total"],
+        first_timestamp=scope["first"],
+        last_timestamp=scope["last"],
+        valid_counts=valid_counts,
     )
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
+
+
+def utc_offset_segments(first: datetime, last: datetime) -> list[tuple[datetime | None, int]]:
+    """TIME_ZONE's UTC offsets over [first, last]: [(until, offset seconds), ..., (None, offset)].
+
+    Each offset holds before its `until` instant (and from the previous one on).
+    Clocks change at most once a day, so the days are walked and each change is
+    bisected to the second.
+    """
+    tz = ZoneInfo(settings.TIME_ZONE)
+
+    def offset_at(moment: datetime) -> int:
+        return int(moment.astimezone(tz).utcoffset().total_seconds())
+
+    segments: list[tuple[datetime | None, int]] = []
+    current = offset_at(first)
+    day = first
+    while day < last:
+        following = min(day + timedelta(days=1), last)
+        offset = offset_at(following)
+        if offset != current:
+            # Clock changes happen on whole seconds: bisect epoch seconds.
+            low, high = math.floor(day.timestamp()), math.ceil(following.timestamp())
+            while high - low > 1:
+                middle = (low + high) // 2
+                if offset_at(datetime.fromtimestamp(middle, dt_timezone.utc)) == current:
+                    low = middle
+                else:
+                    high = middle
+            segments.append((datetime.fromtimestamp(high, dt_timezone.utc), current))
+            current = offset
+        day = following
+    segments.append((None, current))
+    return segments
+
+
+class LocalHour(Func):
+    """The hour of the day in TIME_ZONE, from UTC timestamps, the same way on every database.
+
+    (epoch seconds + the UTC offset of the segment the row falls in) // 3600 % 24,
+    the offsets coming from utc_offset_segments(): cheaper per row on PostgreSQL
+    than AT TIME ZONE, and on SQLite it needs no per-row Python function.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, expression, *, offsets: list[tuple[datetime | None, int]]):
+        super().__init__(expression)
+        self.offsets = offsets
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        assert not params, "LocalHour takes a plain column"
+        if connection.vendor == "postgresql":
+            epoch = f"date_part('epoch', {column})"
+
+            def instant(moment: datetime) -> str:
+                return f"TIMESTAMPTZ '{moment.astimezone(dt_timezone.utc).isoformat()}'"
+        elif connection.vendor == "sqlite":
+            epoch = f"CAST(strftime('%%s', {column}) AS INTEGER)"
+
+            def instant(moment: datetime) -> str:
+                return f"'{connection.ops.adapt_datetimefield_value(moment)}'"
+        else:
+            raise NotImplementedError(f"LocalHour has no SQL for {connection.vendor}")
+        # Literals, not parameters: the GROUP BY repeats this expression and must match it textually.
+        if len(self.offsets) == 1:
+            offset_sql = str(self.offsets[0][1])
+        else:
+            branches = " ".join(
+                f"WHEN {column} < {instant(until)} THEN {offset}" for until, offset in self.offsets[:-1]
+            )
+            offset_sql = f"CASE {branches} ELSE {self.offsets[-1][1]} END"
+        total = f"({epoch} + {offset_sql})"
+        if connection.vendor == "postgresql":
+            return f"(CAST(floor({total} / 3600) AS bigint) %% 24)", []
+        return f"(({total} / 3600) %% 24)", []
 
 
 def hour_label(hour: int) -> str:

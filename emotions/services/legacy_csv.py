@@ -20,35 +20,33 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 from typing import IO
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from tqdm import tqdm
 
 from analytics.filters import EventFilter
 from cameras.models import Location
-from emotions.labels import EMOTIONS, legacy_name, parse_label
+from emotions.labels import EMOTIONS, legacy_name
 from emotions.models import EmotionEvent
 
 LEGACY_COLUMNS: tuple[str, ...] = ("Timestamp", "CameraLocation", "Emotion", "Confidence")
 # `YYYY-MM-DD HH:MM:SS` with an optional 1-6 digit fraction (the prototype wrote 3).
 TIMESTAMP_PATTERN = r"\d{4}-\d\d-\d\d ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
-_TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
 LOCATION_NAME_MAX = Location._meta.get_field("name").max_length
 DEFAULT_BATCH_SIZE = 50_000
 # The import result keeps this many bad rows for callers; `on_bad_row` sees them all.
 KEPT_BAD_ROWS = 100
 
 _UTC = dt_timezone.utc
-_LABEL_OF_LEGACY = {legacy_name(label): label for label in EMOTIONS}
 
 
 class LegacyCsvError(Exception):
@@ -80,96 +78,8 @@ def format_legacy_timestamp(value: datetime) -> str:
     return local.isoformat(sep=" ", timespec="milliseconds")
 
 
-class LocalTimeReader:
-    """Legacy timestamp text -> (canonical local text, UTC offset), fast.
-
-    The offset is computed once per local hour and cached; only an hour that
-    contains a clock change is resolved row by row. Times in the hour repeated
-    when clocks go back are read as the first (summer time) occurrence; times
-    skipped when clocks go forward don't exist and are bad rows.
-    """
-
-    _MIXED = object()
-
-    def __init__(self, tz: ZoneInfo):
-        self.tz = tz
-        self._hours: dict[str, object] = {}
-
-    def read(self, text: str) -> tuple[str, timedelta]:
-        """Raise ValueError with a row-level message when the text is not a valid time."""
-        if _TIMESTAMP_RE.fullmatch(text) is None:
-            raise ValueError(f"bad timestamp {text!r} (expected YYYY-MM-DD HH:MM:SS.fff)")
-        canonical = text + "000" if len(text) == 23 else f"{text[:19]}.{text[20:]:0<6}"
-        hour_key = text[:13]
-        state = self._hours.get(hour_key)
-        if state is None:
-            state = self._hours[hour_key] = self._hour_state(hour_key)
-        if isinstance(state, timedelta):
-            return canonical, state
-        if isinstance(state, str):
-            raise ValueError(state.format(text=text))
-        return canonical, self._offset_of(datetime.fromisoformat(canonical), text)
-
-    def _hour_state(self, hour_key: str) -> object:
-        try:
-            start = datetime.fromisoformat(hour_key + ":00:00")
-        except ValueError:
-            return "bad timestamp {text!r} (no such date)"
-        end = start + timedelta(minutes=59, seconds=59, microseconds=999_999)
-        start_offset, end_offset = self._offset_or_none(start), self._offset_or_none(end)
-        if start_offset is None and end_offset is None:
-            # A clock-change gap is one interval: both ends in it means the whole hour is.
-            return "timestamp {text!r} does not exist in " + f"{self.tz.key} (clocks went forward)"
-        if start_offset is not None and start_offset == end_offset:
-            return start_offset
-        return self._MIXED
-
-    def _offset_or_none(self, naive: datetime) -> timedelta | None:
-        aware = naive.replace(tzinfo=self.tz)
-        if aware.astimezone(_UTC).astimezone(self.tz).replace(tzinfo=None) != naive:
-            return None
-        return aware.utcoffset()
-
-    def _offset_of(self, naive: datetime, text: str) -> timedelta:
-        offset = self._offset_or_none(naive)
-        if offset is None:
-            raise ValueError(f"timestamp {text!r} does not exist in {self.tz.key} (clocks went forward)")
-        return offset
-
-
-def _confidence(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"bad confidence {text!r} (expected a number between 0 and 1)") from None
-    if not 0.0 <= value <= 1.0:  # also catches nan
-        raise ValueError(f"confidence {text!r} is outside 0..1")
-    return value
-
-
-def _location_name(text: str) -> str:
-    if len(text) > LOCATION_NAME_MAX:
-        raise ValueError(f"CameraLocation is longer than {LOCATION_NAME_MAX} characters")
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # surrogate-escaped bytes that were not UTF-8
-            raise ValueError("CameraLocation is not valid UTF-8 text") from None
-    return text
-
-
-@dataclass(frozen=True)
-class _GoodRow:
-    line: int
-    event_key: str
-    local_time: str  # canonical, 6-digit fraction
-    offset: timedelta
-    location: str
-    label: str
-    confidence: float
-
-
-def _column_positions(header: list[str]) -> tuple[int, ...]:
+def legacy_column_positions(header: list[str]) -> tuple[int, ...]:
+    """Where Timestamp, CameraLocation, Emotion, Confidence are; LegacyCsvError naming any missing."""
     names = [name.strip() for name in header]
     missing = [column for column in LEGACY_COLUMNS if column not in names]
     if missing:
@@ -180,80 +90,54 @@ def _column_positions(header: list[str]) -> tuple[int, ...]:
     return tuple(names.index(column) for column in LEGACY_COLUMNS)
 
 
-def _read_rows(
-    text_stream: IO[str], tz: ZoneInfo, on_bad_row: Callable[[BadRow], None]
-) -> Iterator[_GoodRow]:
-    """Validate rows one by one; bad rows go to `on_bad_row`, good ones are yielded."""
-    reader = csv.reader(text_stream)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise LegacyCsvError("the file is empty (no header row)") from None
-    positions = _column_positions(header)
-    ts_at, loc_at, emo_at, conf_at = positions
-    width = len(header)
-    needed = max(positions) + 1
-    times = LocalTimeReader(tz)
-    # Identical rows (same time, place, emotion and confidence) get an occurrence
-    # number so both are kept; they are written one after the other, so counting
-    # within a run of rows with the same timestamp is enough and memory stays small.
-    run_time = ""
-    run_seen: dict[tuple[str, str, str], int] = {}
-    for row in reader:
-        if not row:
-            continue  # blank line
-        line = reader.line_num
-        try:
-            if len(row) > width:
-                raise ValueError(f"has {len(row)} fields, the header has {width}")
-            if len(row) < needed:
-                absent = [c for c, at in zip(LEGACY_COLUMNS, positions) if at >= len(row)]
-                raise ValueError(f"missing field(s): {', '.join(absent)}")
-            ts_text = row[ts_at].strip()
-            location = row[loc_at].strip()
-            emotion = row[emo_at].strip()
-            conf_text = row[conf_at].strip()
-            if not (ts_text and location and emotion and conf_text):
-                empty = [c for c, v in zip(LEGACY_COLUMNS, (ts_text, location, emotion, conf_text)) if not v]
-                raise ValueError(f"missing value for {', '.join(empty)}")
-            local_time, offset = times.read(ts_text)
-            label = _LABEL_OF_LEGACY.get(emotion) or parse_label(emotion)
-            confidence = _confidence(conf_text)
-            location = _location_name(location)
-        except ValueError as exc:
-            on_bad_row(BadRow(line=line, message=str(exc)))
-            continue
-        if local_time != run_time:
-            run_time = local_time
-            run_seen = {}
-        content = (location, label, repr(confidence))
-        occurrence = run_seen.get(content, 0)
-        run_seen[content] = occurrence + 1
-        digest = hashlib.blake2b(
-            f"{location}\x1f{label}\x1f{content[2]}\x1f{occurrence}".encode("utf-8", "surrogatepass"),
-            digest_size=8,
-        ).hexdigest()
-        yield _GoodRow(
-            line=line,
-            # Time first: keys of one import sort together, which keeps the unique index's inserts local.
-            event_key=f"csv:{local_time}:{digest}",
-            local_time=local_time,
-            offset=offset,
-            location=location,
-            label=label,
-            confidence=confidence,
-        )
+def open_legacy_csv_text(path: Path) -> io.TextIOWrapper:
+    """How emotion_log.csv is opened: a BOM is tolerated; surrogateescape turns bytes
+    that aren't UTF-8 into a bad row (a location that isn't valid text) instead of a crash."""
+    return path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
-def _batches(rows: Iterable[_GoodRow], size: int) -> Iterator[list[_GoodRow]]:
-    batch: list[_GoodRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+class EventKeys:
+    """Deterministic event keys for legacy rows: re-importing a row gives the same key.
+
+    Identical rows (same time, place, emotion and confidence: two faces in one
+    frame) get an occurrence number so both are kept. The prototype wrote a
+    frame's rows one after the other, so counting within a run of rows with the
+    same timestamp is enough, and the count carries across batch boundaries, so
+    the keys don't depend on the batch size.
+    """
+
+    def __init__(self) -> None:
+        self._run_time: str | None = None
+        self._run_counts: dict[tuple, int] = {}
+
+    def keys(self, *, local_text: list[str], location: list[str], label: list[str], confidence_text: list[str]) -> list[str]:
+        count = len(local_text)
+        occurrence = [0] * count
+        times = np.asarray(local_text)
+        same_as_previous = np.zeros(count, dtype=bool)
+        if count > 1:
+            same_as_previous[1:] = times[1:] == times[:-1]
+        in_run = same_as_previous.copy()
+        if count > 1:
+            in_run[:-1] |= same_as_previous[1:]
+        if count and local_text[0] == self._run_time:
+            in_run[0] = True
+        for i in np.flatnonzero(in_run).tolist():
+            if local_text[i] != self._run_time:
+                self._run_time, self._run_counts = local_text[i], {}
+            content = (location[i], label[i], confidence_text[i])
+            occurrence[i] = self._run_counts.get(content, 0)
+            self._run_counts[content] = occurrence[i] + 1
+        if count and not in_run[-1]:
+            self._run_time = local_text[-1]
+            self._run_counts = {(location[-1], label[-1], confidence_text[-1]): 1}
+        blake2b = hashlib.blake2b
+        # Time first: one import's keys sort together, which keeps the unique index's inserts local.
+        return [
+            f"csv:{t}:"
+            + blake2b(f"{loc}\x1f{lbl}\x1f{conf}\x1f{n}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+            for t, loc, lbl, conf, n in zip(local_text, location, label, confidence_text, occurrence)
+        ]
 
 
 def _location_ids(names: set[str], known: dict[str, int], created: list[str]) -> None:
@@ -274,63 +158,73 @@ _COLUMN = {f.name: f.column for f in EmotionEvent._meta.concrete_fields}
 _INSERT_COLUMNS = ("event_key", "timestamp", "location", "emotion", "confidence", "source", "track_id")
 
 
-def _write_postgresql(batch: list[_GoodRow], location_ids: dict[str, int]) -> int:
-    def offset_text(offset: timedelta) -> str:
-        minutes = int(offset.total_seconds()) // 60
-        sign = "+" if minutes >= 0 else "-"
-        return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+@dataclass(frozen=True)
+class _BatchText:
+    """One batch, as the text each backend wants."""
 
-    offsets: dict[timedelta, str] = {}
-    lines = []
-    for row in batch:
-        off = offsets.get(row.offset)
-        if off is None:
-            off = offsets[row.offset] = offset_text(row.offset)
-        # Keys, times, ids, labels and repr(float) never contain tab, newline or backslash.
-        lines.append(
-            f"{row.line}\t{row.event_key}\t{row.local_time}{off}\t{location_ids[row.location]}"
-            f"\t{row.label}\t{row.confidence!r}\n"
-        )
+    keys: list[str]
+    utc_text: list[str]  # 'YYYY-MM-DDTHH:MM:SS.ffffff', UTC
+    location_ids: list[int]
+    labels: list[str]
+    confidence_text: list[str]  # repr(float): exact
+
+
+def _write_postgresql(batch: _BatchText) -> int:
+    """COPY the batch straight into the events table; if any key is already there
+    (a re-import, an appended file), fall back to a staging table and
+    INSERT .. ON CONFLICT (event_key) DO NOTHING. A first import never pays for
+    the staging table; a re-import fails the COPY at its first row, cheaply."""
     columns = ", ".join(_COLUMN[name] for name in _INSERT_COLUMNS)
+    # Keys, times, ids, labels and repr(float) never contain tab, newline or backslash.
+    source = EmotionEvent.Source.IMPORT
+    data = "".join(
+        f"{key}\t{ts}Z\t{loc}\t{label}\t{conf}\t{source}\t\n"
+        for key, ts, loc, label, conf in zip(
+            batch.keys, batch.utc_text, batch.location_ids, batch.labels, batch.confidence_text
+        )
+    )
     with connection.cursor() as cursor:
+        try:
+            with transaction.atomic(), connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {_EVENT_TABLE} ({columns}) FROM STDIN") as copy:
+                    copy.write(data)
+            return len(batch.keys)
+        except IntegrityError:
+            pass  # some keys exist already
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS legacy_import_staging ("
-            " line bigint, event_key varchar(64), ts timestamptz, location_id bigint,"
-            " emotion varchar(16), confidence double precision)"
+            " line bigserial, event_key varchar(64), ts timestamptz, location_id bigint,"
+            " emotion varchar(16), confidence double precision, source varchar(8), track_id varchar(64))"
         )
-        cursor.execute("TRUNCATE legacy_import_staging")
+        cursor.execute("TRUNCATE legacy_import_staging RESTART IDENTITY")
         with cursor.cursor.copy(
-            "COPY legacy_import_staging (line, event_key, ts, location_id, emotion, confidence) FROM STDIN"
+            "COPY legacy_import_staging (event_key, ts, location_id, emotion, confidence, source, track_id)"
+            " FROM STDIN"
         ) as copy:
-            copy.write("".join(lines))
+            copy.write(data)
+        # Sorting one batch by line needs more than the default 4MB to stay in memory.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         # ORDER BY line: events with equal timestamps get ids in file order, so an export
         # (ordered by timestamp, id) gives the rows back in their original order.
         cursor.execute(
             f"INSERT INTO {_EVENT_TABLE} ({columns}) "
-            f"SELECT event_key, ts, location_id, emotion, confidence, %s, '' "
+            f"SELECT event_key, ts, location_id, emotion, confidence, source, track_id "
             f"FROM legacy_import_staging ORDER BY line "
-            f"ON CONFLICT ({_COLUMN['event_key']}) DO NOTHING",
-            [EmotionEvent.Source.IMPORT],
+            f"ON CONFLICT ({_COLUMN['event_key']}) DO NOTHING"
         )
         return cursor.rowcount
 
 
-def _write_generic(batch: list[_GoodRow], location_ids: dict[str, int]) -> int:
+def _write_generic(batch: _BatchText) -> int:
     """SQLite (and any other backend): executemany INSERT .. ON CONFLICT DO NOTHING."""
     columns = ", ".join(_COLUMN[name] for name in _INSERT_COLUMNS)
     placeholders = ", ".join(["%s"] * len(_INSERT_COLUMNS))
     adapt = connection.ops.adapt_datetimefield_value
     params = [
-        (
-            row.event_key,
-            adapt((datetime.fromisoformat(row.local_time) - row.offset).replace(tzinfo=_UTC)),
-            location_ids[row.location],
-            row.label,
-            row.confidence,
-            EmotionEvent.Source.IMPORT,
-            "",
+        (key, adapt(datetime.fromisoformat(ts + "+00:00")), loc, label, float(conf), EmotionEvent.Source.IMPORT, "")
+        for key, ts, loc, label, conf in zip(
+            batch.keys, batch.utc_text, batch.location_ids, batch.labels, batch.confidence_text
         )
-        for row in batch
     ]
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -339,20 +233,6 @@ def _write_generic(batch: list[_GoodRow], location_ids: dict[str, int]) -> int:
             params,
         )
         return cursor.rowcount
-
-
-def open_legacy_csv_text(path: Path) -> io.TextIOWrapper:
-    """How emotion_log.csv is opened: a BOM is tolerated; surrogateescape turns
-    bytes that aren't UTF-8 into a bad row (see _location_name) instead of a crash."""
-    return path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
-
-
-def _count_lines(path: Path) -> int:
-    count = 0
-    with path.open("rb") as raw:
-        for chunk in iter(lambda: raw.read(1 << 20), b""):
-            count += chunk.count(b"\n")
-    return count
 
 
 def legacy_csv_import(
@@ -369,46 +249,62 @@ def legacy_csv_import(
     row is written. Each batch commits on its own: memory stays bounded, and since
     the import is idempotent an interrupted one is finished by running it again.
     """
+    # pandas is only needed here; web processes that export don't pay for importing it.
+    from emotions.services.legacy_rows import read_legacy_batches, scan_legacy_file
+
     result = ImportResult()
-
-    def bad_row(row: BadRow) -> None:
-        result.bad_row_count += 1
-        if len(result.bad_rows) < KEPT_BAD_ROWS:
-            result.bad_rows.append(row)
-        if on_bad_row is not None:
-            on_bad_row(row)
-
-    total_lines = None
+    total_lines = has_quotes = None
     if isinstance(source, (str, Path)):
-        path = Path(source)
-        if not path.is_file():
-            raise LegacyCsvError(f"no such file: {path}")
-        total_lines = max(_count_lines(path) - 1, 0)
-        stream: IO[str] = open_legacy_csv_text(path)
-    else:
-        stream = source
+        if not Path(source).is_file():
+            raise LegacyCsvError(f"no such file: {source}")
+        scan = scan_legacy_file(Path(source))
+        total_lines, has_quotes = max(scan.line_count - 1, 0), scan.has_quotes
     write = _write_postgresql if connection.vendor == "postgresql" else _write_generic
     location_ids: dict[str, int] = {}
-    good_rows = 0
+    event_keys = EventKeys()
     bar = tqdm(
         total=total_lines, unit=" rows", file=sys.stderr, disable=not progress,
         desc="import", mininterval=0.5, dynamic_ncols=True,
     )
     try:
-        rows = _read_rows(stream, ZoneInfo(settings.TIME_ZONE), bad_row)
-        for batch in _batches(rows, batch_size):
-            with transaction.atomic():
-                _location_ids({row.location for row in batch}, location_ids, result.locations_created)
-                inserted = write(batch, location_ids)
-            good_rows += len(batch)
-            result.rows_inserted += inserted
-            bar.update(good_rows + result.bad_row_count - bar.n)
+        batches = read_legacy_batches(
+            source, batch_size=batch_size, time_zone=settings.TIME_ZONE, has_quotes=has_quotes
+        )
+        for batch in batches:
+            result.rows_read += batch.rows_seen
+            for bad in batch.bad_rows:
+                result.bad_row_count += 1
+                if len(result.bad_rows) < KEPT_BAD_ROWS:
+                    result.bad_rows.append(bad)
+                if on_bad_row is not None:
+                    on_bad_row(bad)
+            if len(batch):
+                locations = batch.location.tolist()
+                labels = batch.label.tolist()
+                confidence_text = list(map(repr, batch.confidence.tolist()))
+                local_text = np.datetime_as_string(batch.local, unit="us").tolist()
+                with transaction.atomic():
+                    if connection.vendor == "postgresql":
+                        # Safe: a batch lost in a crash is re-imported by running the import again.
+                        with connection.cursor() as cursor:
+                            cursor.execute("SET LOCAL synchronous_commit = off")
+                    _location_ids(set(locations), location_ids, result.locations_created)
+                    result.rows_inserted += write(
+                        _BatchText(
+                            keys=event_keys.keys(
+                                local_text=local_text, location=locations, label=labels,
+                                confidence_text=confidence_text,
+                            ),
+                            utc_text=np.datetime_as_string(batch.utc, unit="us").tolist(),
+                            location_ids=[location_ids[name] for name in locations],
+                            labels=labels,
+                            confidence_text=confidence_text,
+                        )
+                    )
+            bar.update(batch.rows_seen)
     finally:
         bar.close()
-        if stream is not source:
-            stream.close()
-    result.rows_read = good_rows + result.bad_row_count
-    result.rows_already_present = good_rows - result.rows_inserted
+    result.rows_already_present = result.rows_read - result.bad_row_count - result.rows_inserted
     return result
 
 

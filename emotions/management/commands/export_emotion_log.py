@@ -1,0 +1,30 @@
+"""manage.py export_emotion_log [PATH|-]: the events as a legacy emotion_log.csv."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from emotions.management.legacy_args import add_event_filter_arguments, event_filter_from_options
+from emotions.services.legacy_csv import legacy_csv_export
+
+
+class Command(BaseCommand):
+    help = "Write events in the legacy emotion_log.csv format (to a file, or '-' for stdout)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", default="-", help="Output file; '-' (default) is stdout.")
+        add_event_filter_arguments(parser)
+
+    def handle(self, *args, **options):
+        event_filter = event_filter_from_options(options)
+        if options["path"] == "-":
+            legacy_csv_export(out=self.stdout, event_filter=event_filter)
+            return
+        path = Path(options["path"])
+        try:
+            with path.open("w", encoding="utf-8", newline="") as out:
+                count = legacy_csv_export(out=out, event_filter=event_filter)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        self.stderr.write(f"{path}: {count} rows written")
