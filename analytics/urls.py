@@ -5,4 +5,5 @@ from analytics import views
 app_name = "reports"
 urlpatterns = [
     path("", views.reports_index, name="index"),
+    path("<slug:table>.csv", views.report_table_csv, name="table-csv"),
 ]

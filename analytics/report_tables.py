@@ -1,0 +1,129 @@
+"""The reports page's data and the tables beside its charts.
+
+`report_data` gathers, with the API's own selectors, the JSON the page embeds
+(so each chart draws exactly what the API serves for the same query); the
+table builders turn that JSON into rows, for the HTML tables and their CSV
+downloads alike. Pure functions over a few hundred numbers, no database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analytics.filters import EventFilter
+from analytics.legacy_summary import emotion_summary, hour_label
+from analytics.selectors._counts import percentages_of
+from analytics.selectors.exhibits import exhibit_engagement
+from analytics.selectors.series import emotion_daily_series
+from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
+
+EMOTION_NAMES = [legacy_name(label) for label in EMOTIONS]
+
+
+# Each part is what one API endpoint returns for the same query:
+#   summary  = /api/analytics/summary/   (sentiment, emotions, by location, by hour)
+#   daily    = /api/analytics/series/daily/
+#   exhibits = /api/analytics/exhibits/
+REPORT_PARTS = {
+    "summary": emotion_summary,
+    "daily": emotion_daily_series,
+    "exhibits": exhibit_engagement,
+}
+
+
+def report_data(*, event_filter: EventFilter, threshold: float, parts=tuple(REPORT_PARTS)) -> dict:
+    """The JSON the page draws (all parts), or the parts one table needs."""
+    return {part: REPORT_PARTS[part](event_filter=event_filter, threshold=threshold) for part in parts}
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+
+
+def sentiment_table(data: dict) -> Table:
+    summary = data["summary"]["overall_sentiment_summary"]
+    rows = [
+        [name, summary["sentiment_counts"][name], summary["sentiment_percentages"][name]] for name in SENTIMENTS
+    ]
+    return Table("sentiment", "Sentiment distribution", ["Sentiment", "Detections", "Percent"], rows)
+
+
+def emotion_table(data: dict) -> Table:
+    counts = data["summary"]["overall_emotion_counts"]
+    percentages = percentages_of(counts)
+    rows = [[name, counts[name], percentages[name]] for name in EMOTION_NAMES]
+    return Table("emotions", "Emotion counts", ["Emotion", "Detections", "Percent"], rows)
+
+
+def location_table(data: dict) -> Table:
+    rows = []
+    for name, group in data["summary"]["analysis_by_location"].items():
+        counts = group["emotion_counts"]
+        rows.append([name, *(counts[e] for e in EMOTION_NAMES), sum(counts.values())])
+    return Table("locations", "Emotions by location", ["Location", *EMOTION_NAMES, "Total"], rows)
+
+
+def hour_table(data: dict) -> Table:
+    """All 24 local hours, zeros included, so the heatmap's grid is complete."""
+    by_hour = data["summary"]["analysis_by_hour"]
+    rows = []
+    for hour in range(24):
+        counts = by_hour.get(hour_label(hour), {}).get("emotion_counts", {})
+        values = [counts.get(e, 0) for e in EMOTION_NAMES]
+        rows.append([hour_label(hour), *values, sum(values)])
+    return Table("hours", "Hour × emotion", ["Hour", *EMOTION_NAMES, "Total"], rows)
+
+
+def daily_table(data: dict) -> Table:
+    rows = [
+        [point["date"], point["total"], *(point["sentiment_counts"][s] for s in SENTIMENTS)]
+        for point in data["daily"]
+    ]
+    return Table("daily", "Daily trend", ["Date", "Detections", *SENTIMENTS], rows)
+
+
+def exhibit_table(data: dict) -> Table:
+    rows = [
+        [
+            row["exhibit"], row["location"], row["visits"], row["mean_dwell_seconds"],
+            row["dominant_emotion"], row["events"],
+        ]
+        for row in data["exhibits"]
+    ]
+    return Table(
+        "exhibits", "Exhibit engagement",
+        ["Exhibit", "Location", "Visits", "Mean dwell (s)", "Dominant emotion", "Detections"], rows,
+    )
+
+
+# table key -> (builder, the report_data part it reads)
+TABLE_BUILDERS = {
+    "sentiment": (sentiment_table, "summary"),
+    "emotions": (emotion_table, "summary"),
+    "locations": (location_table, "summary"),
+    "hours": (hour_table, "summary"),
+    "daily": (daily_table, "daily"),
+    "exhibits": (exhibit_table, "exhibits"),
+}
+
+
+def kpis(data: dict) -> dict:
+    """The headline numbers above the charts."""
+    summary = data["summary"]["overall_sentiment_summary"]
+    exhibits = data["exhibits"]
+    visits = sum(row["visits"] for row in exhibits)
+    dwell = sum(row["total_dwell_seconds"] for row in exhibits)
+    counts = data["summary"]["overall_emotion_counts"]
+    top = max(EMOTION_NAMES, key=lambda e: counts[e]) if any(counts.values()) else None
+    return {
+        "detections": summary["total_valid_detections"],
+        "positive_percent": summary["sentiment_percentages"]["Positive"],
+        "negative_percent": summary["sentiment_percentages"]["Negative"],
+        "top_emotion": top,
+        "exhibit_visits": visits,
+        "mean_dwell_seconds": round(dwell / visits, 1) if visits else None,
+        "locations": len(data["summary"]["analysis_by_location"]),
+    }
