@@ -206,7 +206,7 @@ class ProtectedDeleteMixin:
         try:
             return super().destroy(request, *args, **kwargs)
         except ProtectedError as exc:
-            kinds = sorted({type(obj)._meta.verbose_name_plural for obj in exc.protected_objects})
+            kinds = sorted({str(type(obj)._meta.verbose_name_plural) for obj in exc.protected_objects})
             return Response(
                 {"detail": f"Still referenced by {', '.join(kinds)}; remove or reassign those first."},
                 status=status.HTTP_409_CONFLICT,
