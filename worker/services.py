@@ -113,6 +113,33 @@ def camera_chain_start(*, camera_id: int) -> str | None:
     return token
 
 
+def camera_segments_requeue_unacked(*, camera_id: int) -> int:
+    """Put the segments a dead camera worker had taken, but not acked, back in the camera's queue now.
+
+    The broker would do it by itself, but only after its visibility timeout
+    (minutes). camera_workers calls this when a camera's only worker died, so
+    no live process can still be running those segments. Returns how many.
+    """
+    from kombu.utils.json import loads
+
+    from museum_site.celery_app import app
+
+    queue = camera_queue_name(camera_id)
+    restored = 0
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        for tag, raw in channel.client.hgetall(channel.unacked_key).items():
+            try:
+                _payload, _exchange, routing_key = loads(raw)
+            except (ValueError, TypeError):
+                continue
+            if routing_key == queue:
+                # kombu's own restore: same transaction and "redelivered" flag as its timeout sweep.
+                channel.qos.restore_by_tag(tag, client=channel.client)
+                restored += 1
+    return restored
+
+
 class SegmentWatch:
     """The pipeline's `should_continue`: cheap; asks the DB and Redis at most every POLL_SECONDS.
 

@@ -35,7 +35,7 @@ from cameras.models import Camera
 from cameras.services import camera_status_update
 from worker import chain
 from worker.selectors import camera_supervision_list
-from worker.services import camera_chain_start, camera_queue_name
+from worker.services import camera_chain_start, camera_queue_name, camera_segments_requeue_unacked
 
 log = logging.getLogger("worker.camera_workers")
 
@@ -244,6 +244,9 @@ class CameraWorkerSupervisor:
 
     def _on_exit(self, worker: CameraWorker, *, wanted: bool, now: float) -> None:
         code = self._log_exit(worker)
+        # A worker's main process killed outright leaves its pool child running
+        # the segment unsupervised; end it before a replacement starts.
+        self._kill(worker)
         if worker.output_thread is not None:
             worker.output_thread.join(timeout=2)
         expected = worker.stopping_since is not None
@@ -255,6 +258,7 @@ class CameraWorkerSupervisor:
         if expected:
             worker.next_start_at = now
             return
+        self._requeue_unacked(worker.camera_id)
         if now - worker.started_at >= STABLE_AFTER_SECONDS:
             worker.quick_deaths = 0
         worker.quick_deaths += 1
@@ -263,6 +267,17 @@ class CameraWorkerSupervisor:
         message = f"camera worker exited unexpectedly (exit code {code}); restarting in {delay:.0f}s"
         log.warning("camera_workers: camera %s: %s", worker.camera_id, message)
         self._status(worker.camera_id, state=Camera.State.ERROR, error=message)
+
+    def _requeue_unacked(self, camera_id: int) -> None:
+        # The dead worker was the queue's only consumer: its unacked segment can
+        # go back at once instead of after the broker's visibility timeout.
+        try:
+            count = camera_segments_requeue_unacked(camera_id=camera_id)
+        except Exception as exc:  # the broker's own timeout sweep still brings it back later
+            log.warning("camera_workers: camera %s: cannot requeue its unacked segment now: %s", camera_id, exc)
+            return
+        if count:
+            log.info("camera_workers: camera %s: requeued %d unacked segment(s) of the dead worker", camera_id, count)
 
     def _log_exit(self, worker: CameraWorker) -> int | None:
         code = worker.process.returncode if worker.process is not None else None
