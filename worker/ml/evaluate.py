@@ -62,7 +62,8 @@ def format_metrics(name: str, metrics: dict) -> str:
         lines.append(
             f"  {label:<9} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} {row['support']:>8}"
         )
-    lines.append("  confusion (rows true, columns predicted): " + " ".join(f"{lbl[:5]:>5}" for lbl in labels))
+    lines.append("  confusion matrix (rows: true, columns: predicted)")
+    lines.append(f"  {'':<9}" + "".join(f"{label[:5]:>7}" for label in labels))
     for label, row in zip(labels, metrics["confusion_matrix"]["rows_true_cols_predicted"]):
-        lines.append(f"  {label:<9}" + " " * 34 + " ".join(f"{v:>5}" for v in row))
+        lines.append(f"  {label:<9}" + "".join(f"{v:>7}" for v in row))
     return "\n".join(lines)

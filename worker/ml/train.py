@@ -44,6 +44,11 @@ class TrainConfig:
     label_smoothing: float = 0.1
     patience: int = 8  # epochs without a better validation accuracy before stopping
     warmup_epochs: float = 2.0
+    # Wall-clock budget: the one-cycle schedule runs over this many seconds of
+    # training instead of `epochs`, and training stops before the next epoch
+    # would overrun it. On a shared 2-core box epoch times vary 2x; this keeps
+    # the finish time fixed with a fully annealed learning rate.
+    time_budget_s: float | None = None
     tta: bool = True  # average each crop's scores with its mirror's (evaluation and inference)
     verbose: int = 1  # Keras progress bar
 
@@ -94,24 +99,61 @@ def _val_dataset(data: Dataset) -> tf.data.Dataset:
     return tf.data.Dataset.from_tensor_slices((to_model_input(data.images), onehot)).batch(256)
 
 
+def one_cycle(progress: float, peak: float, warmup: float) -> float:
+    """Learning rate at `progress` (0..1) of the run: linear warm-up from peak/10, cosine down to peak/100."""
+    progress = min(max(progress, 0.0), 1.0)
+    if progress < warmup:
+        return peak / 10 + (peak - peak / 10) * progress / warmup
+    cosine = 0.5 * (1 + np.cos(np.pi * (progress - warmup) / max(1 - warmup, 1e-9)))
+    return float(peak / 100 + (peak - peak / 100) * cosine)
+
+
 def _compiled_model(config: TrainConfig, steps_per_epoch: int) -> keras.Model:
     keras.utils.set_random_seed(config.seed)
     model = build_model(num_classes=len(EMOTIONS))
-    total = max(config.epochs * steps_per_epoch, 1)
-    warmup = min(int(config.warmup_epochs * steps_per_epoch), total // 3)
-    schedule = keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=config.learning_rate / 10,
-        decay_steps=max(total - warmup, 1),
-        alpha=0.01,
-        warmup_target=config.learning_rate,
-        warmup_steps=warmup,
-    )
+    if config.time_budget_s:
+        schedule = config.learning_rate / 10  # a variable that TimeBudget sets every batch
+    else:
+        total = max(config.epochs * steps_per_epoch, 1)
+        warmup = min(int(config.warmup_epochs * steps_per_epoch), total // 3)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=config.learning_rate / 10,
+            decay_steps=max(total - warmup, 1),
+            alpha=0.01,
+            warmup_target=config.learning_rate,
+            warmup_steps=warmup,
+        )
     model.compile(
         optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=config.weight_decay),
         loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
         metrics=["accuracy"],
     )
     return model
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """One-cycle learning rate over a wall-clock budget; stop before an epoch would overrun it."""
+
+    def __init__(self, config: TrainConfig, state: dict):
+        super().__init__()
+        self.config, self.state = config, state
+        self.epoch_started = 0.0
+        self.warmup = min(0.08, config.warmup_epochs / max(config.epochs, 1))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.monotonic()
+
+    def on_train_batch_begin(self, batch, logs=None):
+        elapsed = self.state["seconds"] + time.monotonic() - self.epoch_started
+        rate = one_cycle(elapsed / self.config.time_budget_s, self.config.learning_rate, self.warmup)
+        self.model.optimizer.learning_rate.assign(rate)
+
+    def on_epoch_end(self, epoch, logs=None):
+        # EpochCheckpoint (which runs first) has already added this epoch's time.
+        mean_epoch = self.state["seconds"] / max(epoch + 1, 1)
+        if self.state["seconds"] + mean_epoch > self.config.time_budget_s * 1.02:
+            self.state["stopped_by_budget"] = True
+            self.model.stop_training = True
 
 
 class EpochCheckpoint(keras.callbacks.Callback):
@@ -160,13 +202,17 @@ def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: P
         state = {"epochs_done": 0, "best_epoch": 0, "best_val_accuracy": -1.0, "seconds": 0.0,
                  "history": {}, "stopped_early": False, "config": asdict(config)}
         model = _compiled_model(config, steps)
-    if state["epochs_done"] < config.epochs and not state["stopped_early"]:
+    budget_spent = bool(config.time_budget_s) and state["epochs_done"] > 0 and (
+        state["seconds"] * (1 + 1 / state["epochs_done"]) > config.time_budget_s * 1.02
+    )
+    if state["epochs_done"] < config.epochs and not state["stopped_early"] and not budget_spent:
         model.fit(
             train_ds,
             epochs=config.epochs,
             initial_epoch=state["epochs_done"],
             validation_data=_val_dataset(val_data),
-            callbacks=[EpochCheckpoint(folder, state, config.patience, log)],
+            callbacks=[EpochCheckpoint(folder, state, config.patience, log)]
+            + ([TimeBudget(config, state)] if config.time_budget_s else []),
             verbose=config.verbose,
         )
     best = folder / "best.keras"
@@ -212,7 +258,7 @@ def write_artifact(
         "tta": "hflip" if config.tta else "none",
         "default_variant": "float",
         "variants": ["float"],
-        "architecture": "VGG-style CNN, 4 blocks of 2x(conv3x3+BN+ReLU) 32/64/128/256, GAP, dropout, softmax",
+        "architecture": "VGG-style CNN: conv3x3+BN+ReLU blocks of 1x32, 2x64, 2x128, 2x256 with max-pool between, GAP, dropout, softmax",
         "parameters": int(outcome.model.count_params()),
         "training": {
             "data_source": data_source,

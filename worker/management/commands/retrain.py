@@ -25,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1337)
         parser.add_argument("--learning-rate", type=float, default=2e-3, help="peak of the one-cycle schedule")
         parser.add_argument("--patience", type=int, default=8, help="early stopping, epochs")
+        parser.add_argument(
+            "--time-budget-minutes", type=float,
+            help="fit the learning-rate schedule to this much training time and stop within it (--epochs is the cap)",
+        )
         parser.add_argument("--val-fraction", type=float, default=0.1, help="split when there is no --val/Usage")
         parser.add_argument("--output", type=Path, help="artifact folder (default MODEL_ARTIFACTS_DIR/<name>)")
         parser.add_argument("--name", help="ModelVersion name (default fer-vgg-YYYYmmdd-HHMM)")
@@ -55,6 +59,7 @@ class Command(BaseCommand):
             learning_rate=opts["learning_rate"],
             patience=opts["patience"],
             tta=not opts["no_tta"],
+            time_budget_s=opts["time_budget_minutes"] * 60 if opts["time_budget_minutes"] else None,
             verbose=1 if opts["verbosity"] >= 1 else 0,
         )
         try:

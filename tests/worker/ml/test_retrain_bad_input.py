@@ -1,0 +1,74 @@
+"""Bad training data gives a clear CommandError (or a report), never a bare traceback."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from emotions.labels import EMOTIONS
+from worker.ml.data import load_folder
+
+
+def retrain(*args: str):
+    call_command("retrain", *args, "--epochs", "1", "--no-cache", verbosity=0)
+
+
+def test_it_names_the_missing_class_folders(folder_dataset):
+    shutil.rmtree(folder_dataset / "disgust")
+
+    with pytest.raises(CommandError, match=r"lacks class folder\(s\): disgust"):
+        retrain("--data", str(folder_dataset))
+
+
+def test_it_rejects_a_dataset_without_images(tmp_path):
+    for label in EMOTIONS:
+        (tmp_path / "empty" / label).mkdir(parents=True)
+
+    with pytest.raises(CommandError, match="holds no readable images"):
+        retrain("--data", str(tmp_path / "empty"))
+
+
+def test_it_rejects_a_missing_dataset_path(tmp_path):
+    with pytest.raises(CommandError, match="dataset not found: .*nowhere"):
+        retrain("--data", str(tmp_path / "nowhere"))
+
+
+def test_it_names_the_missing_csv_columns(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("label,image\n3,0 0 0 0\n")
+
+    with pytest.raises(CommandError, match=r"missing column\(s\) emotion, pixels; found label, image"):
+        retrain("--data", str(bad))
+
+
+def test_it_reports_and_skips_corrupt_images(folder_dataset):
+    (folder_dataset / "happy" / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    (folder_dataset / "sad" / "empty.png").write_bytes(b"")
+
+    dataset = load_folder(folder_dataset)
+
+    assert len(dataset) == 7 * 6
+    skipped = dict(dataset.skipped)
+    assert skipped[str(folder_dataset / "happy" / "broken.jpg")] == "not a readable image"
+    assert skipped[str(folder_dataset / "sad" / "empty.png")] == "empty file"
+
+
+def test_it_skips_bad_csv_rows_and_says_which(csv_dataset):
+    from worker.ml.data import load_fer2013_csv
+
+    with csv_dataset.open("a") as handle:
+        handle.write("3,1 2 3,Training\n9,0 0 0 0,Training\n")
+
+    splits = load_fer2013_csv(csv_dataset)
+
+    reasons = dict(splits["Training"].skipped)
+    assert len(splits["Training"]) == 7 * 4
+    assert "square count" in reasons[f"{csv_dataset}:44"]
+    assert "bad row" in reasons[f"{csv_dataset}:45"]
+
+
+def test_it_refuses_to_resume_without_a_checkpoint(folder_dataset, tmp_path):
+    with pytest.raises(CommandError, match="nothing to resume"):
+        retrain("--data", str(folder_dataset), "--output", str(tmp_path / "new"), "--resume")
