@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import queue
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone as dt_timezone
@@ -107,36 +109,37 @@ class EventKeys:
     """
 
     def __init__(self) -> None:
-        self._run_time: str | None = None
+        self._run_time: int | None = None
         self._run_counts: dict[tuple, int] = {}
 
-    def keys(self, *, local_text: list[str], location: list[str], label: list[str], confidence_text: list[str]) -> list[str]:
-        count = len(local_text)
+    def keys(self, *, local_us: np.ndarray, location: list[str], label: list[str], confidence_text: list[str]) -> list[str]:
+        """`local_us`: int64 microseconds of the naive local times, as written in the file."""
+        count = len(local_us)
         occurrence = [0] * count
-        times = np.asarray(local_text)
-        same_as_previous = np.zeros(count, dtype=bool)
+        times = local_us.tolist()
+        in_run = np.zeros(count, dtype=bool)
         if count > 1:
-            same_as_previous[1:] = times[1:] == times[:-1]
-        in_run = same_as_previous.copy()
-        if count > 1:
-            in_run[:-1] |= same_as_previous[1:]
-        if count and local_text[0] == self._run_time:
+            same = local_us[1:] == local_us[:-1]
+            in_run[1:] |= same
+            in_run[:-1] |= same
+        if count and times[0] == self._run_time:
             in_run[0] = True
         for i in np.flatnonzero(in_run).tolist():
-            if local_text[i] != self._run_time:
-                self._run_time, self._run_counts = local_text[i], {}
+            if times[i] != self._run_time:
+                self._run_time, self._run_counts = times[i], {}
             content = (location[i], label[i], confidence_text[i])
             occurrence[i] = self._run_counts.get(content, 0)
             self._run_counts[content] = occurrence[i] + 1
         if count and not in_run[-1]:
-            self._run_time = local_text[-1]
+            self._run_time = times[-1]
             self._run_counts = {(location[-1], label[-1], confidence_text[-1]): 1}
         blake2b = hashlib.blake2b
-        # Time first: one import's keys sort together, which keeps the unique index's inserts local.
+        # Time first (13 hex digits of local microseconds): one import's keys sort
+        # together, which keeps the unique index's inserts local; 33 characters in all.
         return [
-            f"csv:{t}:"
+            f"csv:{t:013x}"
             + blake2b(f"{loc}\x1f{lbl}\x1f{conf}\x1f{n}".encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-            for t, loc, lbl, conf, n in zip(local_text, location, label, confidence_text, occurrence)
+            for t, loc, lbl, conf, n in zip(times, location, label, confidence_text, occurrence)
         ]
 
 
@@ -235,6 +238,56 @@ def _write_generic(batch: _BatchText) -> int:
         return cursor.rowcount
 
 
+def _write_batch(batch: _BatchText) -> int:
+    write = _write_postgresql if connection.vendor == "postgresql" else _write_generic
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Safe: a batch lost in a crash is re-imported by running the import again.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        return write(batch)
+
+
+class _BackgroundWriter:
+    """Writes batches on a connection of its own while the caller validates the next batch.
+
+    PostgreSQL works in its own process, so on two cores parsing and writing
+    overlap. Only used outside a transaction (a caller's transaction can't span
+    two connections).
+    """
+
+    def __init__(self) -> None:
+        self.inserted = 0
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[_BatchText | None] = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._run, name="legacy-import-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (batch := self._queue.get()) is not None:
+                if self.error is None:  # after an error, keep draining so the caller never blocks
+                    try:
+                        self.inserted += _write_batch(batch)
+                    except BaseException as exc:  # handed to the caller's thread
+                        self.error = exc
+        finally:
+            connection.close()  # this thread's connection
+
+    def submit(self, batch: _BatchText) -> None:
+        if self.error is not None:
+            raise self.error
+        self._queue.put(batch)
+
+    def finish(self) -> int:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.inserted
+
+
 def legacy_csv_import(
     *,
     source: str | Path | IO[str],
@@ -248,6 +301,7 @@ def legacy_csv_import(
     the first KEPT_BAD_ROWS); a file-level problem raises LegacyCsvError before any
     row is written. Each batch commits on its own: memory stays bounded, and since
     the import is idempotent an interrupted one is finished by running it again.
+    Called inside a transaction, everything happens in it instead.
     """
     # pandas is only needed here; web processes that export don't pay for importing it.
     from emotions.services.legacy_rows import read_legacy_batches, scan_legacy_file
@@ -259,9 +313,9 @@ def legacy_csv_import(
             raise LegacyCsvError(f"no such file: {source}")
         scan = scan_legacy_file(Path(source))
         total_lines, has_quotes = max(scan.line_count - 1, 0), scan.has_quotes
-    write = _write_postgresql if connection.vendor == "postgresql" else _write_generic
     location_ids: dict[str, int] = {}
     event_keys = EventKeys()
+    writer = _BackgroundWriter() if connection.vendor == "postgresql" and not connection.in_atomic_block else None
     bar = tqdm(
         total=total_lines, unit=" rows", file=sys.stderr, disable=not progress,
         desc="import", mininterval=0.5, dynamic_ncols=True,
@@ -282,28 +336,27 @@ def legacy_csv_import(
                 locations = batch.location.tolist()
                 labels = batch.label.tolist()
                 confidence_text = list(map(repr, batch.confidence.tolist()))
-                local_text = np.datetime_as_string(batch.local, unit="us").tolist()
-                with transaction.atomic():
-                    if connection.vendor == "postgresql":
-                        # Safe: a batch lost in a crash is re-imported by running the import again.
-                        with connection.cursor() as cursor:
-                            cursor.execute("SET LOCAL synchronous_commit = off")
-                    _location_ids(set(locations), location_ids, result.locations_created)
-                    result.rows_inserted += write(
-                        _BatchText(
-                            keys=event_keys.keys(
-                                local_text=local_text, location=locations, label=labels,
-                                confidence_text=confidence_text,
-                            ),
-                            utc_text=np.datetime_as_string(batch.utc, unit="us").tolist(),
-                            location_ids=[location_ids[name] for name in locations],
-                            labels=labels,
-                            confidence_text=confidence_text,
-                        )
-                    )
+                # Committed before the writer's connection refers to them.
+                _location_ids(set(locations), location_ids, result.locations_created)
+                text = _BatchText(
+                    keys=event_keys.keys(
+                        local_us=batch.local.astype("datetime64[us]").astype(np.int64),
+                        location=locations, label=labels, confidence_text=confidence_text,
+                    ),
+                    utc_text=np.datetime_as_string(batch.utc, unit="us").tolist(),
+                    location_ids=[location_ids[name] for name in locations],
+                    labels=labels,
+                    confidence_text=confidence_text,
+                )
+                if writer is not None:
+                    writer.submit(text)
+                else:
+                    result.rows_inserted += _write_batch(text)
             bar.update(batch.rows_seen)
     finally:
         bar.close()
+        if writer is not None:
+            result.rows_inserted += writer.finish()
     result.rows_already_present = result.rows_read - result.bad_row_count - result.rows_inserted
     return result
 

@@ -1,6 +1,8 @@
 """manage.py export_emotion_log [PATH|-]: the events as a legacy emotion_log.csv."""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -19,7 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         event_filter = event_filter_from_options(options)
         if options["path"] == "-":
-            legacy_csv_export(out=self.stdout, event_filter=event_filter)
+            try:
+                legacy_csv_export(out=self.stdout, event_filter=event_filter)
+            except BrokenPipeError:
+                # The reader went away (`| head`): stop quietly, as Unix tools do.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
         path = Path(options["path"])
         try:
