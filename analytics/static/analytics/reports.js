@@ -72,14 +72,14 @@
         type: "bar",
         data: {
           labels: EMOTIONS,
-          datasets: [{ label: "Detections", data: EMOTIONS.map((e) => emotionCounts[e]), backgroundColor: EMOTIONS.map((e) => EMOTION_COLORS[e]), borderRadius: 4 }],
+          datasets: [{ label: "Detections", data: EMOTIONS.map((e) => emotionCounts[e]), backgroundColor: EMOTIONS.map((e) => EMOTION_COLORS[e]), borderRadius: 4, maxBarThickness: 56 }],
         },
         options: {
           plugins: {
             legend: { display: false },
             tooltip: { callbacks: { label: (c) => numberFormat.format(c.raw) + " (" + (100 * c.raw / total).toFixed(2) + "%)" } },
           },
-          scales: { y: { beginAtZero: true } },
+          scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
         },
       });
 
@@ -133,12 +133,13 @@
             label: emotion,
             data: locations.map((loc) => summary.analysis_by_location[loc].emotion_counts[emotion]),
             backgroundColor: EMOTION_COLORS[emotion],
+            maxBarThickness: 34,
           })),
         },
         options: {
           indexAxis: "y",
           plugins: { legend: { position: "bottom" } },
-          scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true } },
+          scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } },
         },
       });
     }
@@ -157,7 +158,7 @@
               borderColor: SENTIMENT_COLORS[s],
               backgroundColor: SENTIMENT_COLORS[s] + "22",
               fill: false,
-              tension: 0.25,
+              cubicInterpolationMode: "monotone",
               pointRadius: data.daily.length > 60 ? 0 : 3,
             })),
             {
@@ -166,7 +167,7 @@
               borderColor: "#27345c",
               borderDash: [5, 4],
               fill: false,
-              tension: 0.25,
+              cubicInterpolationMode: "monotone",
               pointRadius: 0,
             },
           ],
@@ -174,7 +175,7 @@
         options: {
           interaction: { mode: "index", intersect: false },
           plugins: { legend: { position: "bottom" } },
-          scales: { x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 12 } }, y: { beginAtZero: true } },
+          scales: { x: { ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 12 } }, y: { beginAtZero: true, ticks: { precision: 0 } } },
         },
       });
     }
@@ -192,6 +193,7 @@
               data: data.exhibits.map((r) => r.visits),
               backgroundColor: data.exhibits.map((r) => r.dominant_emotion ? EMOTION_COLORS[r.dominant_emotion] : "#c6ccd8"),
               borderRadius: 4,
+              maxBarThickness: 64,
               yAxisID: "y",
               order: 2,
             },
@@ -199,8 +201,12 @@
               type: "line",
               label: "Mean dwell (s)",
               data: data.exhibits.map((r) => r.mean_dwell_seconds),
-              borderColor: "#27345c",
+              borderColor: "#ffffff",
               backgroundColor: "#27345c",
+              showLine: false,
+              pointStyle: "rectRot",
+              pointRadius: 7,
+              pointHoverRadius: 9,
               yAxisID: "dwell",
               order: 1,
             },
@@ -212,13 +218,23 @@
             tooltip: { callbacks: { afterBody: (items) => { const r = data.exhibits[items[0].dataIndex]; return r.dominant_emotion ? "Dominant emotion: " + r.dominant_emotion : ""; } } },
           },
           scales: {
-            y: { beginAtZero: true, title: { display: true, text: "Visits (bar colour = dominant emotion)" } },
+            y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Visits (bar colour = dominant emotion)" } },
             dwell: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "Mean dwell (s)" } },
           },
         },
       });
     }
     return charts;
+  }
+
+  /* The hour table lists all 24 hours; open it at the first hour with detections. */
+  function scrollHourTable() {
+    const rows = document.querySelectorAll('table[data-table="hours"] tbody tr');
+    const first = Array.from(rows).find((row) => row.lastElementChild.textContent.trim() !== "0");
+    if (first) {
+      const box = first.closest(".numbers");
+      box.scrollTop = first.offsetTop - box.querySelector("thead").offsetHeight;
+    }
   }
 
   function start() {
@@ -232,6 +248,7 @@
       });
       return;
     }
+    scrollHourTable();
     window.reportCharts = draw(JSON.parse(source.textContent));
     document.body.dataset.chartsReady = "true";
   }
