@@ -105,7 +105,11 @@ def segment_done_index(camera_id: int, token: str) -> int:
 
 
 def segment_done_mark(camera_id: int, token: str, index: int) -> None:
-    redis_client().eval(_MARK_DONE, 1, _key(camera_id, "done", token), index, PROGRESS_SECONDS)
+    """Record that segment `index` finished, and forget its start count."""
+    pipe = redis_client().pipeline()
+    pipe.eval(_MARK_DONE, 1, _key(camera_id, "done", token), index, PROGRESS_SECONDS)
+    pipe.delete(_key(camera_id, "attempts", token, index))
+    pipe.execute()
 
 
 def segment_attempt_count(camera_id: int, token: str, index: int) -> int:

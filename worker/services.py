@@ -282,9 +282,11 @@ def camera_segment_process(*, camera_id: int, chain_token: str, index: int, fail
     stats = _run_pipeline(camera_id=camera_id, segment_id=segment_id,
                           max_seconds=_segment_seconds(waited=wait_seconds), watch=watch)
     outcome.stats = _stats_dict(stats)
-    log.info("camera %s: segment %s: %s frames (%s dropped), %s faces, %s events, %s visits, %.1f fps, ended: %s%s",
-             camera_id, segment_id, stats.frames, stats.frames_dropped, stats.faces, stats.events_written,
-             stats.visits_written, stats.fps, stats.ended_because, f" ({stats.error})" if stats.error else "")
+    idle = stats.frames == 0 and stats.ended_because == "source_ended"  # a parked chain's check: not news
+    log.log(logging.DEBUG if idle else logging.INFO,
+            "camera %s: segment %s: %s frames (%s dropped), %s faces, %s events, %s visits, %.1f fps, ended: %s%s",
+            camera_id, segment_id, stats.frames, stats.frames_dropped, stats.faces, stats.events_written,
+            stats.visits_written, stats.fps, stats.ended_because, f" ({stats.error})" if stats.error else "")
 
     if stats.ended_because == "error":
         delay = retry_delay_seconds(failures + 1)

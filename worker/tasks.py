@@ -1,9 +1,13 @@
 """Celery tasks. Each camera's worker consumes only its own queue, `camera.<id>`."""
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from worker.services import camera_segment_process
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -18,6 +22,9 @@ from worker.services import camera_segment_process
 def camera_segment(self, *, camera_id: int, chain_token: str, index: int = 0, failures: int = 0,
                    wait_seconds: float = 0.0) -> dict:
     """One bounded stretch of a camera's work; publishes the next while the camera is enabled."""
+    if (self.request.delivery_info or {}).get("redelivered"):
+        log.warning("camera %s: segment %s of chain %s delivered again (its worker died); replaying it",
+                    camera_id, index, chain_token)
     return camera_segment_process(
         camera_id=int(camera_id), chain_token=str(chain_token), index=int(index), failures=int(failures),
         wait_seconds=float(wait_seconds),

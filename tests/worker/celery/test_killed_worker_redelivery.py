@@ -79,6 +79,7 @@ def test_it_loses_and_doubles_nothing_when_the_worker_is_killed_mid_segment(
         second = first
     redelivered = second.wait_for_line(rf"segment cam{camera.pk}-{token}-0: .*ended: ", timeout=VISIBILITY_TIMEOUT + 60)
     redelivery_seconds = time.monotonic() - killed_at
+    assert f"segment 0 of chain {token} delivered again" in second.output(500)
     second.wait_for_line(rf"segment cam{camera.pk}-{token}-\d+: .*ended: source_ended", timeout=120)
 
     final_events, final_visits = _rows(camera.pk)
