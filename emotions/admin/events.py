@@ -1,1 +1,59 @@
-"""Admin registrations (see emotions/admin/__init__.py)."""
+"""EmotionEvent admin: read-only history, with an "export as emotion_log.csv" action.
+
+Events are written only by the camera pipeline, the CSV import and the ingest
+API; here staff look at them and export them. The changelist stays fast with
+millions of rows: related names come in the same query, the total count is
+not computed, and the date hierarchy drills down by day.
+"""
+from __future__ import annotations
+
+import csv
+
+from django.contrib import admin
+from django.http import StreamingHttpResponse
+
+from analytics.filters import EventFilter
+from emotions.models import EmotionEvent
+from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
+
+
+class _Echo:
+    """csv.writer target that hands each line back instead of buffering it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@admin.register(EmotionEvent)
+class EmotionEventAdmin(admin.ModelAdmin):
+    list_display = ("timestamp", "location", "camera", "exhibit", "emotion", "confidence", "source", "model_version")
+    list_filter = ("emotion", "source", "location", "camera", "exhibit", "model_version")
+    list_select_related = ("location", "camera", "exhibit", "model_version")
+    search_fields = ("location__name", "camera__name", "exhibit__title", "track_id", "event_key")
+    date_hierarchy = "timestamp"
+    ordering = ("-timestamp",)
+    show_full_result_count = False
+    list_per_page = 100
+    actions = ("export_emotion_log",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Export as emotion_log.csv", permissions=["view"])
+    def export_emotion_log(self, request, queryset):
+        writer = csv.writer(_Echo(), lineterminator="\n")
+
+        def lines():
+            yield writer.writerow(LEGACY_COLUMNS)
+            for row in legacy_csv_rows(event_filter=EventFilter(), queryset=queryset):
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="emotion_log.csv"'
+        return response

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from tqdm import tqdm
 
 from analytics.filters import EventFilter
@@ -381,13 +382,18 @@ class _OffsetCache:
         return value.replace(tzinfo=None) + offset
 
 
-def legacy_csv_rows(*, event_filter: EventFilter) -> Iterator[tuple[str, str, str, str]]:
-    """The events as legacy CSV fields, in time order, streamed from the database."""
+def legacy_csv_rows(
+    *, event_filter: EventFilter, queryset: QuerySet[EmotionEvent] | None = None
+) -> Iterator[tuple[str, str, str, str]]:
+    """The events as legacy CSV fields, in time order, streamed from the database.
+
+    `queryset` narrows the events further (the admin's selection).
+    """
     tz = ZoneInfo(settings.TIME_ZONE)
     offsets = _OffsetCache(tz)
     names = {label: legacy_name(label) for label in EMOTIONS}
     events = (
-        event_filter.events()
+        event_filter.events(queryset)
         .order_by("timestamp", "id")
         .values_list("timestamp", "location__name", "emotion", "confidence")
     )
