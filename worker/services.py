@@ -43,6 +43,7 @@ RETRY_MAX_SECONDS = 60.0
 MAX_SEGMENT_ATTEMPTS = 3
 # Kept free below the soft time limit for start-up and the final flush.
 SOFT_LIMIT_MARGIN_SECONDS = 20.0
+SOFT_LIMIT_MESSAGE = "segment exceeded CELERY_TASK_SOFT_TIME_LIMIT (a source read hung?)"
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def _run_pipeline(*, camera_id: int, segment_id: str, max_seconds: float, watch:
     except SoftTimeLimitExceeded:
         log.error("camera %s: segment %s hit the soft time limit", camera_id, segment_id)
         return SegmentStats(frames=0, frames_dropped=0, faces=0, events_written=0, visits_written=0, fps=0.0,
-                            ended_because="error", error="segment exceeded the soft time limit")
+                            ended_because="error", error=SOFT_LIMIT_MESSAGE)
     except Exception as exc:  # the chain must survive any pipeline bug; the traceback goes to the log
         log.exception("camera %s: segment %s failed", camera_id, segment_id)
         return SegmentStats(frames=0, frames_dropped=0, faces=0, events_written=0, visits_written=0, fps=0.0,
@@ -289,6 +290,8 @@ def camera_segment_process(*, camera_id: int, chain_token: str, index: int, fail
             stats.visits_written, stats.fps, stats.ended_because, f" ({stats.error})" if stats.error else "")
 
     if stats.ended_because == "error":
+        if SoftTimeLimitExceeded.__name__ in stats.error:  # raised inside the pipeline, which flushed and reported it
+            stats.error = outcome.stats["error"] = SOFT_LIMIT_MESSAGE
         delay = retry_delay_seconds(failures + 1)
         camera_status_update(camera_id=camera_id, state=Camera.State.ERROR,
                              error=f"{stats.error or 'pipeline error'} (retrying in {delay:.0f}s)")
