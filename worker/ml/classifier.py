@@ -36,12 +36,21 @@ class Prediction:
 class EmotionClassifier:
     """A LiteRT model from an artifact folder; `classify` is thread-safe."""
 
-    def __init__(self, artifact_dir: str | Path, *, variant: str | None = None, num_threads: int | None = None):
+    def __init__(
+        self,
+        artifact_dir: str | Path,
+        *,
+        variant: str | None = None,
+        num_threads: int | None = None,
+        tta: bool | None = None,
+    ):
         self.artifact_dir = Path(artifact_dir)
         self.spec = artifact.read_spec(self.artifact_dir)
         self.labels: tuple[str, ...] = tuple(self.spec["labels"])
         self.input_size: int = self.spec["input_size"]
-        self.tta: bool = self.spec.get("tta") == "hflip"
+        # The spec says whether the model was measured with mirror TTA; `tta=False` trades
+        # about a point of accuracy for half the compute (see docs/model.md).
+        self.tta: bool = self.spec.get("tta") == "hflip" if tta is None else tta
         self.variant = variant or self.spec.get("default_variant") or "float"
         self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
         if not self.model_path.is_file():

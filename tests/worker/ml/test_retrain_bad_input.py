@@ -10,6 +10,8 @@ from django.core.management.base import CommandError
 from emotions.labels import EMOTIONS
 from worker.ml.data import load_folder
 
+pytestmark = pytest.mark.django_db  # retrain checks the ModelVersion name before training
+
 
 def retrain(*args: str):
     call_command("retrain", *args, "--epochs", "1", "--no-cache", verbosity=0)
@@ -72,3 +74,20 @@ def test_it_skips_bad_csv_rows_and_says_which(csv_dataset):
 def test_it_refuses_to_resume_without_a_checkpoint(folder_dataset, tmp_path):
     with pytest.raises(CommandError, match="nothing to resume"):
         retrain("--data", str(folder_dataset), "--output", str(tmp_path / "new"), "--resume")
+
+
+def test_it_refuses_to_overwrite_a_run_without_resume(folder_dataset, tmp_path):
+    (tmp_path / "run" / "checkpoints").mkdir(parents=True)
+    (tmp_path / "run" / "checkpoints" / "state.json").write_text("{}")
+
+    with pytest.raises(CommandError, match="already holds a training run: pass --resume"):
+        retrain("--data", str(folder_dataset), "--output", str(tmp_path / "run"))
+
+
+def test_it_refuses_a_taken_name_before_training(folder_dataset, tmp_path):
+    from tests.factories import ModelVersionFactory
+
+    ModelVersionFactory(name="taken")
+
+    with pytest.raises(CommandError, match="a ModelVersion named 'taken' exists already"):
+        retrain("--data", str(folder_dataset), "--name", "taken", "--output", str(tmp_path / "run"))

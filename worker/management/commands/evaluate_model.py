@@ -17,6 +17,7 @@ class Command(ModelCommand):
     def add_arguments(self, parser):
         parser.add_argument("--data", required=True, type=Path, help="class-folder tree or fer2013.csv")
         self.add_model_arguments(parser, variant_help="one variant only (default: every exported one)")
+        parser.add_argument("--no-tta", action="store_true", help="one pass per image even if the spec says TTA")
         parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
 
     def handle(self, *args, **opts):
@@ -32,6 +33,8 @@ class Command(ModelCommand):
             results = {}
             for variant in variants:
                 classifier = load_classifier(None, base.artifact_dir, variant)
+                if opts["no_tta"]:
+                    classifier.tta = False
                 scores = classifier.predict_scores(to_model_input(dataset.images))
                 results[variant] = {**compute_metrics(dataset.labels, scores), "tta": classifier.tta,
                                     "dataset": dataset.source}

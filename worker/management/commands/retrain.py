@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from emotions.models import ModelVersion
 from worker.ml.artifact import ArtifactError
 from worker.ml.data import DatasetError
 
@@ -50,8 +51,14 @@ class Command(BaseCommand):
             raise CommandError("--resume needs --output: the folder of the run to continue")
         name = opts["name"] or (opts["output"].name if opts["output"] else f"fer-vgg-{datetime.now():%Y%m%d-%H%M}")
         output = opts["output"] or Path(settings.MODEL_ARTIFACTS_DIR) / name
-        if opts["resume"] and not (output / "checkpoints" / "state.json").exists():
+        has_checkpoint = (output / "checkpoints" / "state.json").exists()
+        if opts["resume"] and not has_checkpoint:
             raise CommandError(f"nothing to resume: no checkpoint in {output / 'checkpoints'}")
+        if has_checkpoint and not opts["resume"]:
+            raise CommandError(f"{output} already holds a training run: pass --resume to continue it, or another --output")
+        # Checked before hours of training, not after.
+        if ModelVersion.objects.filter(name=name).exists():
+            raise CommandError(f"a ModelVersion named {name!r} exists already: pass another --name")
         config = TrainConfig(
             epochs=opts["epochs"],
             batch_size=opts["batch_size"],
