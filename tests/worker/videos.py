@@ -14,12 +14,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from django.conf import settings
 
 from worker.pipeline import synthetic
-from worker.pipeline.tracker import iou
+from worker.pipeline.tracker import boxes_matched
 
-FER2013_DIR = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "fer2013"
+# Beside the repo (settings.BASE_DIR.parent), never inside it.
+FER2013_DIR = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "fer2013"
 
 
 @dataclass
@@ -46,9 +46,7 @@ def fer2013_faces(count: int, emotion: str = "happy") -> list[np.ndarray]:
     return [cv2.imread(str(f), cv2.IMREAD_GRAYSCALE) for f in files]
 
 
-def matched(truth_boxes, found_boxes, threshold: float = 0.3) -> int:
-    """How many true faces a found box overlaps (IoU > threshold)."""
-    return sum(1 for t in truth_boxes if any(iou(t, f) > threshold for f in found_boxes))
+matched = boxes_matched
 
 
 class _MjpegHandler(BaseHTTPRequestHandler):

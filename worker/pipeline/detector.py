@@ -28,6 +28,7 @@ class Detection:
 
 class FaceDetector(Protocol):
     name: str
+    supports_regions: bool  # detect(image, regions=[...]) scans only those boxes
 
     def detect(self, image: np.ndarray) -> list[Detection]: ...
 
@@ -54,19 +55,28 @@ class HaarFaceDetector:
         self.scale_factor = scale_factor
         self.min_neighbors = min_neighbors
 
-    def detect(self, image: np.ndarray) -> list[Detection]:
+    supports_regions = True
+
+    def detect(self, image: np.ndarray, regions: list[tuple[int, int, int, int]] | None = None) -> list[Detection]:
+        """Faces in the whole frame, or only inside `regions` (full-frame boxes)."""
         gray = _to_gray(image)
         height, width = gray.shape[:2]
         scale = min(1.0, self.detection_width / float(width))
         small = cv2.resize(gray, (int(round(width * scale)), int(round(height * scale))),
                            interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
         min_side = max(12, int(round(self.min_face_size * scale)))
-        found = self.cascade.detectMultiScale(small, scaleFactor=self.scale_factor,
-                                              minNeighbors=self.min_neighbors,
-                                              minSize=(min_side, min_side))
+        areas = [(0, 0, small.shape[1], small.shape[0])] if regions is None else [
+            (int(x * scale), int(y * scale), int(np.ceil(w * scale)), int(np.ceil(h * scale))) for x, y, w, h in regions]
+        found = []
+        for ax, ay, aw, ah in areas:
+            if min(aw, ah) < min_side:
+                continue
+            hits = self.cascade.detectMultiScale(small[ay:ay + ah, ax:ax + aw], scaleFactor=self.scale_factor,
+                                                 minNeighbors=self.min_neighbors, minSize=(min_side, min_side))
+            found.extend((x + ax, y + ay, w, h) for (x, y, w, h) in (hits if len(hits) else []))
         inv = 1.0 / scale
         return [Detection(int(round(x * inv)), int(round(y * inv)), int(round(w * inv)), int(round(h * inv)))
-                for (x, y, w, h) in (found if len(found) else [])]
+                for (x, y, w, h) in found]
 
 
 DETECTORS = ("haar", "blazeface-short", "blazeface-full")
@@ -135,6 +145,8 @@ class BlazeFaceDetector:
     The frame is letterboxed to a square and resized to the model's input (128 or
     192 px), so its cost does not depend on the frame size.
     """
+
+    supports_regions = False  # fixed cost per frame: scanning regions would not save anything
 
     def __init__(self, *, variant: str = "short", min_face_size: int = 24,
                  score_threshold: float | None = None, nms_threshold: float = 0.3, num_threads: int = 1):

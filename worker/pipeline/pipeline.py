@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from worker.pipeline.detector import FaceDetector
+from worker.pipeline.motion import SearchPlanner
 from worker.pipeline.sources import Frame
 from worker.pipeline.tracker import IouTracker, Track
 
@@ -76,7 +77,7 @@ def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray |
 class FacePipeline:
     def __init__(self, *, detector: FaceDetector, classifier: Classifier, detect_every: int = 3,
                  classify_interval: float = 0.25, max_missed_seconds: float = 1.0,
-                 snapshot_dir: Path | None = None):
+                 snapshot_dir: Path | None = None, gate_by_motion: bool = True, full_scan_seconds: float = 2.0):
         self.detector = detector
         self.classifier = classifier
         self.detect_every = max(1, int(detect_every))
@@ -86,6 +87,10 @@ class FacePipeline:
         self.next_classify: dict[int, float] = {}  # track number -> seconds its next classification is due
         self.timer = StageTimer()
         self.snapshot_dir = snapshot_dir
+        # Scan only what moved and where faces are (see motion.py), when the detector can.
+        self.planner = (SearchPlanner(full_scan_seconds=full_scan_seconds,
+                                      min_face_size=getattr(detector, "min_face_size", 24))
+                        if gate_by_motion and getattr(detector, "supports_regions", False) else None)
 
     def process(self, frame: Frame) -> FrameResult:
         self.timer.frames += 1
@@ -94,8 +99,23 @@ class FacePipeline:
         # frames (a redelivered segment) detects on exactly the same frames.
         if frame.index % self.detect_every == 0:
             t0 = time.perf_counter()
-            detections = self.detector.detect(frame.image)
+            if self.planner is not None:
+                gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+                regions = self.planner.regions(gray, frame.seconds, [t.box for t in self.tracker.tracks])
+                detections = self.detector.detect(gray, regions=regions)
+            else:
+                detections = self.detector.detect(frame.image)
             t1 = time.perf_counter()
+            _, ended = self.tracker.update([d.box for d in detections], frame.seconds)
+            self.timer.add("detect", t1 - t0)
+            self.timer.add("track", time.perf_counter() - t1)
+        elif self.planner is not None:
+            t0 = time.perf_counter()
+            gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+            regions = self.planner.newcomers(gray, [t.box for t in self.tracker.tracks])
+            detections = self.detector.detect(gray, regions=regions) if regions else []
+            t1 = time.perf_counter()
+            # Only new faces can be found here; known ones keep their predicted boxes.
             _, ended = self.tracker.update([d.box for d in detections], frame.seconds)
             self.timer.add("detect", t1 - t0)
             self.timer.add("track", time.perf_counter() - t1)
@@ -135,6 +155,12 @@ class FacePipeline:
     def _snapshot(self, crop: np.ndarray, track_number: int, frame_index: int) -> None:
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(self.snapshot_dir / f"track-{track_number}-frame-{frame_index}.jpg"), crop)
+
+    def segment_start(self) -> None:
+        """Called at every segment's start, resumed or fresh: the first detection scans the whole
+        frame, so a replayed segment sees exactly what the first run saw (keys stay equal)."""
+        if self.planner is not None:
+            self.planner.reset()
 
     def close_tracks(self) -> list[Track]:
         """End every open track (source finished)."""

@@ -270,6 +270,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, reader.frames_dropped, 0, 0, 0, 0.0, "source_ended")
 
     session.segment_id, session.completed = segment_id, False
+    pipeline.segment_start()
     if not reader.live:
         _ledger_record(camera_id, session, completed=False)
     camera_status_update(camera_id=camera_id, state=Camera.State.RUNNING if not reader.live or

@@ -22,6 +22,11 @@ def iou(a: Box, b: Box) -> float:
     return inter / (a[2] * a[3] + b[2] * b[3] - inter)
 
 
+def boxes_matched(truth_boxes, found_boxes, threshold: float = 0.3) -> int:
+    """How many true boxes some found box overlaps with IoU > threshold (recall counting)."""
+    return sum(1 for t in truth_boxes if any(iou(t, f) > threshold for f in found_boxes))
+
+
 def _centre(b: Box) -> tuple[float, float]:
     return (b[0] + b[2] / 2.0, b[1] + b[3] / 2.0)
 
