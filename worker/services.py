@@ -2,13 +2,15 @@
 
 `camera_chain_start` begins a chain (if none holds the camera's lease, see
 worker/chain.py); each `camera_segment` task runs the pipeline for at most
-PIPELINE_SEGMENT_SECONDS through `camera_segment_process`, which records the
-camera's health and publishes the next segment while the camera is enabled.
+PIPELINE_SEGMENT_SECONDS through `camera_segment_process`, which publishes the
+next segment while the camera is enabled. The pipeline reports the camera's
+health; this module adds what only the chain knows (retries, stops).
 
 Delivery guarantees, and where they come from:
 - acks_late + reject_on_worker_lost: a segment whose worker dies is delivered
-  again (at once when only the pool child died, after the broker's visibility
-  timeout when the whole worker did).
+  again: at once when only the pool child died; when the whole worker died,
+  as soon as camera_workers notices (camera_segments_requeue_unacked), or
+  else after the broker's visibility timeout.
 - The pipeline flushes in transactions with idempotency keys, so a redelivered
   segment adds only what was not flushed before, never a duplicate.
 - The next segment is published *before* this one is marked done and acked; a

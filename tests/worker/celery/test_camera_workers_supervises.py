@@ -49,7 +49,8 @@ def test_it_starts_restarts_and_stops_camera_workers(make_camera, processes, cel
     second_pid = int(supervisor.wait_for_line(started, timeout=30, start=mark).group(1))
     restarted_after = time.monotonic() - killed_at
     assert second_pid != first_pid
-    assert "exited unexpectedly (exit code -9)" in Camera.objects.get(pk=camera.pk).last_error
+    supervisor.wait_for_line(rf"camera {camera.pk}: camera worker exited unexpectedly \(exit code -9\)", timeout=1,
+                             start=mark)
     events_before = _events(camera.pk)
     wait_until(lambda: _events(camera.pk) > events_before, timeout=60, what="events after the restart",
                output=supervisor.output)
