@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Func, IntegerField, Max, Min
+from django.db.models import Count, Func, IntegerField, Q
 
 from analytics.filters import EventFilter
 from cameras.models import Location
@@ -48,32 +48,34 @@ def validate_threshold(threshold: float) -> float:
 def emotion_summary(*, event_filter: EventFilter, threshold: float = DEFAULT_THRESHOLD) -> dict:
     """The legacy JSON for the events `event_filter` selects, aggregated in SQL.
 
-    Two queries, whatever the number of events: the scope's count and first/last
-    time, then counts per (location, local hour, emotion) of the rows at or above
-    the threshold (at most locations x 24 x 7 rows come back).
+    One scan, whatever the number of events: counts per (location, local hour,
+    emotion), all rows and rows at or above the threshold (at most locations x
+    24 x 7 groups come back); the first and last times come from the timestamp index.
     """
     threshold = validate_threshold(threshold)
     events = event_filter.events().order_by()
-    scope = events.aggregate(total=Count("*"), first=Min("timestamp"), last=Max("timestamp"))
+    first = events.order_by("timestamp").values_list("timestamp", flat=True).first()
+    last = events.order_by("-timestamp").values_list("timestamp", flat=True).first()
+    total_rows = 0
     valid_counts: dict[tuple[str, int, str], int] = {}
-    if scope["total"]:
-        local_hour = LocalHour("timestamp", offsets=utc_offset_segments(scope["first"], scope["last"]))
-        # Served by a scan of event_ts_loc_emo_conf (timestamp, location, emotion, confidence),
-        # or its range when since/until are given.
+    if first is not None:
+        local_hour = LocalHour("timestamp", offsets=utc_offset_segments(first, last))
+        # A scan of the table, or of an index range when since/until/location are given
+        # (event_ts_loc_emo_conf covers every column this reads).
         groups = (
-            events.filter(confidence__gte=threshold)
-            .annotate(local_hour=local_hour)
+            events.annotate(local_hour=local_hour)
             .values_list("location_id", "local_hour", "emotion")
-            .annotate(count=Count("*"))
+            .annotate(total=Count("timestamp"), valid=Count("timestamp", filter=Q(confidence__gte=threshold)))
         )
-        by_location_id = {(loc, int(hour), label): n for loc, hour, label, n in groups}
+        by_location_id: dict[tuple[int, int, str], int] = {}
+        for location_id, hour, label, total, valid in groups:
+            total_rows += total
+            if valid:
+                by_location_id[(location_id, int(hour), label)] = valid
         names = dict(Location.objects.filter(pk__in={k[0] for k in by_location_id}).values_list("pk", "name"))
         valid_counts = {(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()}
     counts = SummaryCounts(
-        total_rows=scope["total"],
-        first_timestamp=scope["first"],
-        last_timestamp=scope["last"],
-        valid_counts=valid_counts,
+        total_rows=total_rows, first_timestamp=first, last_timestamp=last, valid_counts=valid_counts
     )
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
 
