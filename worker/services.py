@@ -285,7 +285,8 @@ def camera_segment_process(*, camera_id: int, chain_token: str, index: int, fail
     stats = _run_pipeline(camera_id=camera_id, segment_id=segment_id,
                           max_seconds=_segment_seconds(waited=wait_seconds), watch=watch)
     outcome.stats = _stats_dict(stats)
-    idle = stats.frames == 0 and stats.ended_because == "source_ended"  # a parked chain's check: not news
+    # A parked chain's periodic check of an ended file is not news; the segment that saw the end is.
+    idle = stats.ended_because == "source_ended" and stats.frames == 0 and wait_seconds > 0 and not failures
     log.log(logging.DEBUG if idle else logging.INFO,
             "camera %s: segment %s: %s frames (%s dropped), %s faces, %s events, %s visits, %.1f fps, ended: %s%s",
             camera_id, segment_id, stats.frames, stats.frames_dropped, stats.faces, stats.events_written,

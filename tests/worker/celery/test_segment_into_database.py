@@ -22,10 +22,11 @@ def test_it_processes_a_camera_into_the_database_through_a_celery_worker(
 
     token = camera_chain_start(camera_id=camera.pk)
     assert token is not None
-    # The file outlasts one 3 s segment: the chain carries on from where it left
-    # off until the file ends, then parks.
-    worker.wait_for_line(rf"segment cam{camera.pk}-{token}-1: .* ended: ", timeout=60)
-    worker.wait_for_line(rf"segment cam{camera.pk}-{token}-\d+: .* ended: source_ended", timeout=90)
+    # Segments of 3 s: the chain carries on from where it left off until the
+    # file ends, then parks (the next segment is queued, the lease kept).
+    last = worker.wait_for_line(rf"segment cam{camera.pk}-{token}-(\d+): .* ended: source_ended", timeout=120)
+    wait_until(lambda: chain.segment_done_index(camera.pk, token) >= int(last.group(1)), timeout=10,
+               what="the chain to move past the file's end", output=worker.output)
 
     events = EmotionEvent.objects.filter(camera=camera)
     visits = Visit.objects.filter(camera=camera)
