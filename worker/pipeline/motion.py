@@ -92,7 +92,23 @@ class SearchPlanner:
         self.full_scans = 0
         self.partial_scans = 0
 
-    def regions(self, gray: np.ndarray, seconds: float, track_boxes: list) -> list[Box] | None:
+    def _untracked_changes(self, previous, current, width: int, track_boxes: list) -> list[Box]:
+        """Changed regions, except those centred on a tracked face (that face moving)."""
+        side = max(2 * self.min_face_size, 48)
+        tracked = [grow(tuple(int(v) for v in b), 0.5, side) for b in track_boxes]
+        fresh = []
+        for box in moved_regions(previous, current, width):
+            if max(box[2], box[3]) < self.min_face_size:
+                continue
+            cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+            if any(t[0] <= cx <= t[0] + t[2] and t[1] <= cy <= t[1] + t[3] for t in tracked):
+                continue
+            fresh.append(grow(box, 0.05, side))
+        return fresh
+
+    def regions(self, gray: np.ndarray, seconds: float, track_boxes: list, refresh_boxes: list) -> list[Box] | None:
+        """A detection frame: new changes, plus the tracked faces that need a fresh box now
+        (`refresh_boxes`: those due for classification; the others follow their velocity)."""
         height, width = gray.shape[:2]
         current = thumbnail(gray)
         previous, self._previous, self._last_frame = self._previous, current, current
@@ -100,11 +116,11 @@ class SearchPlanner:
             self._last_full = seconds
             self.full_scans += 1
             return None
-        # What moved already spans the moving head (the change is dilated); a tracked face gets a
-        # quarter of its size around it for the movement since its last detection.
         side = max(2 * self.min_face_size, 48)
-        wanted = [grow(b, 0.05, side) for b in moved_regions(previous, current, width)]
-        wanted += [grow(tuple(int(v) for v in b), 0.25, side) for b in track_boxes]
+        wanted = self._untracked_changes(previous, current, width, track_boxes)
+        # Half a face around it covers its movement since its last detection, and gives the
+        # cascade the context it needs at the crop's edge (at least 96 px for small faces).
+        wanted += [grow(tuple(int(v) for v in b), 0.5, max(side, 96)) for b in refresh_boxes]
         regions = [c for c in (clip(b, width, height) for b in merge(wanted)) if c is not None]
         if sum(w * h for _, _, w, h in regions) > self.max_fraction * width * height:
             self._last_full = seconds
@@ -117,21 +133,12 @@ class SearchPlanner:
         """Between detection frames: regions that just changed away from every tracked face.
 
         A visitor stepping into view is scanned on the frame they appear instead of up to
-        k-1 frames later; a tracked face moving changes pixels on its own box and is skipped.
+        k-1 frames later.
         """
         height, width = gray.shape[:2]
         current = thumbnail(gray)
         previous, self._last_frame = self._last_frame, current
         if previous is None:
             return []
-        side = max(2 * self.min_face_size, 48)
-        tracked = [grow(tuple(int(v) for v in b), 0.5, side) for b in track_boxes]
-        fresh = []
-        for box in moved_regions(previous, current, width):
-            if max(box[2], box[3]) < self.min_face_size:
-                continue
-            cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-            if any(t[0] <= cx <= t[0] + t[2] and t[1] <= cy <= t[1] + t[3] for t in tracked):
-                continue  # the change is centred on a tracked face: it is that face moving
-            fresh.append(grow(box, 0.05, side))
+        fresh = self._untracked_changes(previous, current, width, track_boxes)
         return [c for c in (clip(b, width, height) for b in merge(fresh)) if c is not None]

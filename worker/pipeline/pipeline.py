@@ -101,7 +101,10 @@ class FacePipeline:
             t0 = time.perf_counter()
             if self.planner is not None:
                 gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
-                regions = self.planner.regions(gray, frame.seconds, [t.box for t in self.tracker.tracks])
+                boxes = [t.box for t in self.tracker.tracks]
+                # Young tracks (velocity not yet known) are refreshed on every detection frame.
+                refresh = [t.box for t in self.tracker.tracks if t.hits < 3 or self._due(t.number, frame.seconds)]
+                regions = self.planner.regions(gray, frame.seconds, boxes, refresh)
                 detections = self.detector.detect(gray, regions=regions)
             else:
                 detections = self.detector.detect(frame.image)
@@ -132,8 +135,7 @@ class FacePipeline:
         for face in faces:
             if not face.detected:
                 continue
-            next_due = self.next_classify.get(face.track_number)
-            if next_due is not None and frame.seconds < next_due - 1e-6:
+            if not self._due(face.track_number, frame.seconds):
                 continue
             crop = crop_face(frame.image, face.box)
             if crop is not None:
@@ -155,6 +157,11 @@ class FacePipeline:
     def _snapshot(self, crop: np.ndarray, track_number: int, frame_index: int) -> None:
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(self.snapshot_dir / f"track-{track_number}-frame-{frame_index}.jpg"), crop)
+
+    def _due(self, track_number: int, seconds: float) -> bool:
+        """Is this face's next classification due (it has none yet, or its time has come)?"""
+        next_due = self.next_classify.get(track_number)
+        return next_due is None or seconds >= next_due - 1e-6
 
     def segment_start(self) -> None:
         """Called at every segment's start, resumed or fresh: the first detection scans the whole

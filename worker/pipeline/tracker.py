@@ -113,7 +113,9 @@ class IouTracker:
             # The box was already moved by the old velocity; correct it by what we missed.
             vx = t.velocity[0] + (nx - ox) / dt
             vy = t.velocity[1] + (ny - oy) / dt
-            t.velocity = [0.5 * t.velocity[0] + 0.5 * vx, 0.5 * t.velocity[1] + 0.5 * vy]
+            # The second sighting gives the first velocity; later ones are smoothed.
+            keep = 0.0 if t.hits == 1 else 0.5
+            t.velocity = [keep * t.velocity[0] + (1 - keep) * vx, keep * t.velocity[1] + (1 - keep) * vy]
         t.box = [float(v) for v in b]
         t.last_seconds = seconds
         t.hits += 1
