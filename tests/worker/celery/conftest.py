@@ -57,6 +57,20 @@ def database_url_for_subprocess() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+@pytest.fixture(autouse=True)
+def classifier_reloaded():
+    """Tests that run the pipeline in this process load the classifier for their own database.
+
+    The process-wide classifier remembers the ModelVersion row of the test that
+    loaded it; the next test's database no longer has that row.
+    """
+    from worker.ml.active import reset_active_classifier
+
+    reset_active_classifier()
+    yield
+    reset_active_classifier()
+
+
 @pytest.fixture
 def broker() -> redis.Redis:
     """The Redis at CELERY_BROKER_URL; skips (fails in CI) when it does not answer."""

@@ -29,10 +29,8 @@ def _rows(camera_id: int) -> tuple[set[str], set[tuple]]:
 
 def _reference_run(camera_id: int) -> tuple[set[str], set[tuple]]:
     """The whole file in one uninterrupted segment, in this process; then forget it all."""
-    from worker.ml.active import reset_active_classifier
     from worker.pipeline.runner import camera_segment_run, ledger_reset
 
-    reset_active_classifier()  # a classifier cached by an earlier test points at a ModelVersion since flushed
     stats = camera_segment_run(camera_id=camera_id, segment_id="reference", max_seconds=300)
     assert stats.ended_because == "source_ended", stats
     rows = _rows(camera_id)
