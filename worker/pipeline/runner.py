@@ -187,34 +187,31 @@ def _writer_for(camera: Camera, model_version_id: int | None):
 
 
 def _session_open(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
-    ledger = ledger_read(camera.pk)
-    kind = source_kind(source)
     pipeline = pipeline_for_camera(camera, classifier)
-    flush_seconds = settings.PIPELINE_FLUSH_SECONDS
-    model_version_id = getattr(classifier, "model_version_id", None)
-    if kind == "file":
+    ledger = ledger_read(camera.pk) if source_kind(source) == "file" else None
+    if source_kind(source) == "file":
         source_key = file_source_key(source)
         same = bool(ledger) and ledger.get("source") == source and ledger.get("source_key") == source_key
-        start = int(ledger.get("position", 0)) if same else 0
-        anchor = datetime.fromisoformat(ledger["clock_anchor"]) if same and ledger.get("clock_anchor") else None
-        reader = reader_open(source, start_frame=start, clock_anchor=anchor, realtime=realtime)
-        recorder = Recorder(camera_id=camera.pk, track_prefix=source_key, writer=_writer_for(camera, model_version_id),
-                            min_track_seconds=camera.min_track_seconds, flush_seconds=flush_seconds)
-        session = CameraSession(source=source, source_key=source_key, reader=reader, pipeline=pipeline,
-                                recorder=recorder)
-        if same:
-            # Resume exactly where the last segment (finished or killed) started or ended.
-            state = ledger.get("state") or {}
-            pipeline.restore(state.get("pipeline", {}))
-            recorder.restore(state.get("recorder", {}))
-            session.finished = bool(ledger.get("finished"))
-        return session
-    # Live: a new prefix per opening, so track ids never collide with earlier ones.
-    source_key = "l" + format(int(time.time() * 1000), "x")
-    reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS)
-    recorder = Recorder(camera_id=camera.pk, track_prefix=source_key, writer=_writer_for(camera, model_version_id),
-                        min_track_seconds=camera.min_track_seconds, flush_seconds=flush_seconds)
-    return CameraSession(source=source, source_key=source_key, reader=reader, pipeline=pipeline, recorder=recorder)
+        ledger = ledger if same else None
+        anchor = datetime.fromisoformat(ledger["clock_anchor"]) if ledger and ledger.get("clock_anchor") else None
+        reader = reader_open(source, start_frame=int(ledger.get("position", 0)) if ledger else 0,
+                             clock_anchor=anchor, realtime=realtime)
+    else:
+        # Live: a new prefix per opening, so track ids never collide with earlier ones.
+        source_key = "l" + format(int(time.time() * 1000), "x")
+        reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS)
+    recorder = Recorder(camera_id=camera.pk, track_prefix=source_key,
+                        writer=_writer_for(camera, getattr(classifier, "model_version_id", None)),
+                        min_track_seconds=camera.min_track_seconds, flush_seconds=settings.PIPELINE_FLUSH_SECONDS)
+    session = CameraSession(source=source, source_key=source_key, reader=reader, pipeline=pipeline,
+                            recorder=recorder)
+    if ledger:
+        # Resume exactly where the last segment (finished or killed) started or ended.
+        state = ledger.get("state") or {}
+        pipeline.restore(state.get("pipeline", {}))
+        recorder.restore(state.get("recorder", {}))
+        session.finished = bool(ledger.get("finished"))
+    return session
 
 
 def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
