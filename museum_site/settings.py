@@ -183,6 +183,9 @@ PIPELINE_EVENTS_PER_SECOND = env_float("PIPELINE_EVENTS_PER_SECOND", 4.0)
 PIPELINE_FLUSH_SECONDS = env_float("PIPELINE_FLUSH_SECONDS", 2.0)
 PIPELINE_SEGMENT_SECONDS = env_float("PIPELINE_SEGMENT_SECONDS", 30.0)
 PIPELINE_RECONNECT_AFTER_SECONDS = env_float("PIPELINE_RECONNECT_AFTER_SECONDS", 5.0)
+# Face detector: "haar" (OpenCV's cascade, the default: best recall measured here), or
+# "blazeface-short"/"blazeface-full" (needs mediapipe==0.10.21 installed --no-deps; docs/pipeline.md).
+PIPELINE_DETECTOR = env_str("PIPELINE_DETECTOR", "haar")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
