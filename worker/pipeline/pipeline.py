@@ -92,40 +92,36 @@ class FacePipeline:
                                       min_face_size=getattr(detector, "min_face_size", 24))
                         if gate_by_motion and getattr(detector, "supports_regions", False) else None)
 
+    def _detect(self, frame: Frame) -> list | None:
+        """This frame's detections, or None on a frame the detector skips."""
+        # Detection frames follow the absolute frame number, so re-running the same
+        # frames (a redelivered segment) detects on exactly the same frames.
+        detection_frame = frame.index % self.detect_every == 0
+        if self.planner is None:
+            return self.detector.detect(frame.image) if detection_frame else None
+        gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+        tracks = self.tracker.tracks
+        if detection_frame:
+            # Young tracks (velocity not yet known) are refreshed on every detection frame.
+            refresh = [t.box for t in tracks if t.hits < 3 or self._due(t.number, frame.seconds)]
+            regions = self.planner.regions(gray, frame.seconds, [t.box for t in tracks], refresh)
+            return self.detector.detect(gray, regions=regions)
+        # In between: only newcomers can be found; known faces keep their predicted boxes.
+        regions = self.planner.newcomers(gray, [t.box for t in tracks])
+        return self.detector.detect(gray, regions=regions) if regions else []
+
     def process(self, frame: Frame) -> FrameResult:
         self.timer.frames += 1
+        t0 = time.perf_counter()
+        detections = self._detect(frame)
+        t1 = time.perf_counter()
         ended: list[Track] = []
-        # Detection phase follows the absolute frame number, so re-running the same
-        # frames (a redelivered segment) detects on exactly the same frames.
-        if frame.index % self.detect_every == 0:
-            t0 = time.perf_counter()
-            if self.planner is not None:
-                gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
-                boxes = [t.box for t in self.tracker.tracks]
-                # Young tracks (velocity not yet known) are refreshed on every detection frame.
-                refresh = [t.box for t in self.tracker.tracks if t.hits < 3 or self._due(t.number, frame.seconds)]
-                regions = self.planner.regions(gray, frame.seconds, boxes, refresh)
-                detections = self.detector.detect(gray, regions=regions)
-            else:
-                detections = self.detector.detect(frame.image)
-            t1 = time.perf_counter()
-            _, ended = self.tracker.update([d.box for d in detections], frame.seconds)
-            self.timer.add("detect", t1 - t0)
-            self.timer.add("track", time.perf_counter() - t1)
-        elif self.planner is not None:
-            t0 = time.perf_counter()
-            gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
-            regions = self.planner.newcomers(gray, [t.box for t in self.tracker.tracks])
-            detections = self.detector.detect(gray, regions=regions) if regions else []
-            t1 = time.perf_counter()
-            # Only new faces can be found here; known ones keep their predicted boxes.
-            _, ended = self.tracker.update([d.box for d in detections], frame.seconds)
-            self.timer.add("detect", t1 - t0)
-            self.timer.add("track", time.perf_counter() - t1)
-        else:
-            t0 = time.perf_counter()
+        if detections is None:
             self.tracker.predict(frame.seconds)
-            self.timer.add("track", time.perf_counter() - t0)
+        else:
+            _, ended = self.tracker.update([d.box for d in detections], frame.seconds)
+        self.timer.add("detect", t1 - t0)
+        self.timer.add("track", time.perf_counter() - t1)
         for t in ended:
             self.next_classify.pop(t.number, None)
 

@@ -98,7 +98,7 @@ class VideoFileReader:
         self.next_index = 0
         self.frames_dropped = 0
         self.ended = False
-        self._started = time.monotonic()
+        self._paced_from: tuple[int, float] | None = None
         if start_frame:
             self._skip_to(start_frame)
 
@@ -125,7 +125,11 @@ class VideoFileReader:
         self.next_index += 1
         seconds = index / self.fps
         if self.realtime:
-            delay = self._started + (index - 0) / self.fps - time.monotonic()
+            # Paced from the first frame this reader returned (it may start mid-file).
+            if self._paced_from is None:
+                self._paced_from = (index, time.monotonic())
+            first_index, first_time = self._paced_from
+            delay = first_time + (index - first_index) / self.fps - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
         return Frame(image=image, index=index, seconds=seconds,
