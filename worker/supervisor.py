@@ -196,14 +196,23 @@ class CameraWorkerSupervisor:
             worker.next_start_at = time.monotonic() + self.poll_seconds
             return
         command = worker_command(camera_id, loglevel=self.loglevel)
-        worker.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            # Own session: a Ctrl-C in the terminal reaches only the supervisor,
-            # which then shuts the workers down in order (a second signal would
-            # make Celery cold-stop without flushing).
-            start_new_session=True, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-            text=True, bufsize=1,
-        )
+        try:
+            worker.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                # Own session: a Ctrl-C in the terminal reaches only the supervisor,
+                # which then shuts the workers down in order (a second signal would
+                # make Celery cold-stop without flushing).
+                start_new_session=True, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                text=True, bufsize=1,
+            )
+        except OSError as exc:  # out of processes or memory: back off like a worker that died
+            worker.quick_deaths += 1
+            delay = restart_delay_seconds(worker.quick_deaths, first=self.restart_first_seconds)
+            worker.next_start_at = time.monotonic() + delay
+            message = f"cannot start the camera worker ({exc}); retrying in {delay:.0f}s"
+            log.error("camera_workers: camera %s: %s", camera_id, message)
+            self._status(camera_id, state=Camera.State.ERROR, error=message)
+            return
         worker.started_at = time.monotonic()
         worker.stopping_since = None
         worker.output_thread = threading.Thread(
