@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analytics.filters import EventFilter
-from analytics.legacy_summary import emotion_summary, hour_label
+from analytics.legacy_summary import hour_label
 from analytics.selectors._counts import percentages_of
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.series import emotion_daily_series
+from analytics.selectors.summary import legacy_summary
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 
 EMOTION_NAMES = [legacy_name(label) for label in EMOTIONS]
@@ -24,7 +25,7 @@ EMOTION_NAMES = [legacy_name(label) for label in EMOTIONS]
 #   daily    = /api/analytics/series/daily/
 #   exhibits = /api/analytics/exhibits/
 REPORT_PARTS = {
-    "summary": emotion_summary,
+    "summary": legacy_summary,
     "daily": emotion_daily_series,
     "exhibits": exhibit_engagement,
 }

@@ -24,11 +24,11 @@ from analytics.api.params import (
     threshold_from_params,
 )
 from analytics.api.permissions import StaffWritesViewersRead
-from analytics.legacy_summary import emotion_summary
 from analytics.selectors.events import event_list
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.locations import location_stats
 from analytics.selectors.series import emotion_daily_series, emotion_hourly_series
+from analytics.selectors.summary import legacy_summary
 from analytics.selectors.visits import visit_list
 from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
@@ -84,7 +84,7 @@ def analytics_schema(summary: str, response, description: str = ""):
     "Exactly the JSON `manage.py analyze_emotions` prints for the same filters and threshold.",
 )
 class SummaryView(AnalyticsView):
-    selector = staticmethod(emotion_summary)
+    selector = staticmethod(legacy_summary)
 
 
 @analytics_schema("Emotion counts per local hour", s.HourlyPointDoc(many=True))

@@ -1,10 +1,11 @@
 """Per-exhibit engagement: how many visitors stopped, for how long, and how they felt."""
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from analytics.filters import EventFilter
 from analytics.selectors._counts import dominant_of, empty_emotion_counts
+from analytics.selectors.event_counts import counted_events
 from cameras.models import Exhibit
 from emotions.labels import legacy_name
 
@@ -30,14 +31,10 @@ def exhibit_engagement(*, event_filter: EventFilter, threshold: float) -> list[d
         counts = visit_counts.setdefault(row["exhibit_id"], empty_emotion_counts())
         counts[legacy_name(row["dominant_emotion"])] += row["n"]
         dwell_totals[row["exhibit_id"]] = dwell_totals.get(row["exhibit_id"], 0.0) + row["dwell"]
-    # GROUP BY exhibit_id over events: index event_exhibit_ts.
+    # GROUP BY exhibit over the hourly counts, or over the events.
+    source = counted_events(event_filter=event_filter, threshold=threshold)
     event_totals = dict(
-        event_filter.events()
-        .filter(Q(confidence__gte=threshold), exhibit__isnull=False)
-        .order_by()
-        .values("exhibit_id")
-        .annotate(n=Count("*"))
-        .values_list("exhibit_id", "n")
+        source.with_exhibit().values(source.exhibit_field).annotate(n=source.count).values_list(source.exhibit_field, "n")
     )
     exhibit_ids = set(visit_counts) | set(event_totals)
     rows = []

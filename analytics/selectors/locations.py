@@ -1,10 +1,11 @@
 """Per-location statistics: emotions seen there (events) and how long visitors stayed (visits)."""
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Sum
 
 from analytics.filters import EventFilter
 from analytics.selectors._counts import dominant_of, empty_emotion_counts, sentiment_counts_of
+from analytics.selectors.event_counts import counted_events
 from cameras.models import Location
 from emotions.labels import legacy_name
 
@@ -12,15 +13,10 @@ from emotions.labels import legacy_name
 def location_stats(*, event_filter: EventFilter, threshold: float) -> list[dict]:
     """One row per location with events or visits in the filter, by location name."""
     emotion_counts: dict[int, dict[str, int]] = {}
-    # GROUP BY location_id, emotion over the range: index event_ts_loc_emo_conf
-    # (or event_location_ts when a location is chosen).
-    for row in (
-        event_filter.events()
-        .filter(Q(confidence__gte=threshold))
-        .order_by()
-        .values("location_id", "emotion")
-        .annotate(n=Count("*"))
-    ):
+    # GROUP BY location_id, emotion: over the hourly counts, or the events' index
+    # event_ts_loc_emo_conf (event_location_ts when a location is chosen).
+    source = counted_events(event_filter=event_filter, threshold=threshold)
+    for row in source.rows.values("location_id", "emotion").annotate(n=source.count):
         counts = emotion_counts.setdefault(row["location_id"], empty_emotion_counts())
         counts[legacy_name(row["emotion"])] += row["n"]
     # GROUP BY location_id over visits in the range: index visit_location_started.

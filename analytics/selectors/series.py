@@ -7,26 +7,24 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
 from analytics.filters import EventFilter
 from analytics.selectors._counts import empty_emotion_counts, sentiment_counts_of
+from analytics.selectors.event_counts import counted_events
 from emotions.labels import legacy_name
 
 
-def _bucketed_counts(*, event_filter: EventFilter, threshold: float, bucket) -> dict:
+def _bucketed_counts(*, event_filter: EventFilter, threshold: float, truncate) -> dict:
     """{bucket value: legacy emotion counts} of the events at or above the threshold."""
-    # WHERE timestamp range AND confidence >= t GROUP BY bucket, emotion:
-    # served by the covering index event_ts_loc_emo_conf.
+    # GROUP BY local bucket, emotion: over the hourly counts, or over the events'
+    # covering index event_ts_loc_emo_conf (timestamp range, confidence >= t).
+    source = counted_events(event_filter=event_filter, threshold=threshold, local_time=True)
     rows = (
-        event_filter.events()
-        .filter(Q(confidence__gte=threshold))
-        .order_by()
-        .annotate(bucket=bucket)
+        source.rows.annotate(bucket=truncate(source.time_field, tzinfo=timezone.get_default_timezone()))
         .values("bucket", "emotion")
-        .annotate(n=Count("*"))
+        .annotate(n=source.count)
     )
     buckets: dict = {}
     for row in rows:
@@ -52,9 +50,7 @@ def emotion_hourly_series(*, event_filter: EventFilter, threshold: float) -> lis
     hour is one bucket (as in the legacy script's hour keys).
     """
     tz = timezone.get_default_timezone()
-    buckets = _bucketed_counts(
-        event_filter=event_filter, threshold=threshold, bucket=TruncHour("timestamp", tzinfo=tz)
-    )
+    buckets = _bucketed_counts(event_filter=event_filter, threshold=threshold, truncate=TruncHour)
     return [
         _point("hour", start.astimezone(tz).isoformat(), buckets[start]) for start in sorted(buckets)
     ]
@@ -65,9 +61,8 @@ def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list
 
     Days in between without events are included at zero, so a trend line shows the gap.
     """
-    tz = timezone.get_default_timezone()
     buckets: dict[date, dict[str, int]] = _bucketed_counts(
-        event_filter=event_filter, threshold=threshold, bucket=TruncDate("timestamp", tzinfo=tz)
+        event_filter=event_filter, threshold=threshold, truncate=TruncDate
     )
     if not buckets:
         return []

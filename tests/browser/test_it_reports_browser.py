@@ -6,7 +6,6 @@ when a filter does. Saves a screenshot under test-artifacts/.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

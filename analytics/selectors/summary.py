@@ -1,0 +1,57 @@
+"""The legacy summary JSON, from the hourly counts when they can answer, else from the events.
+
+Either way the JSON is built by analytics.legacy_summary.summary_from_counts,
+the one builder behind `analyze_emotions`: only the counting differs, and the
+hourly counts hold the same numbers as the events (see event_counts.py; a test
+compares this with legacy_summary.emotion_summary on PostgreSQL for many filters).
+"""
+from __future__ import annotations
+
+from django.db.models import Sum
+
+from analytics.filters import EventFilter
+from analytics.legacy_summary import (
+    LocalHour,
+    SummaryCounts,
+    emotion_summary,
+    summary_from_counts,
+    utc_offset_segments,
+    validate_threshold,
+)
+from analytics.selectors.event_counts import hourly_count_rows, hourly_counts_answer
+from cameras.models import Location
+
+
+def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:
+    """What GET /api/analytics/summary/ and the reports page show: analyze_emotions' JSON."""
+    threshold = validate_threshold(threshold)
+    if not hourly_counts_answer(event_filter=event_filter, threshold=threshold, local_time=False):
+        return emotion_summary(event_filter=event_filter, threshold=threshold)
+    rows = hourly_count_rows(event_filter)
+    total = rows.aggregate(n=Sum("events"))["n"] or 0
+    if not total:
+        return summary_from_counts(
+            counts=SummaryCounts(0, None, None, {}), threshold=threshold, event_filter=event_filter
+        )
+    # First and last event: one index probe each (event_ts_loc_emo_conf, or a filter's (x, timestamp) index).
+    events = event_filter.events().order_by("timestamp").values_list("timestamp", flat=True)
+    first, last = events.first(), events.reverse().first()
+    offsets = utc_offset_segments(first, last)
+    if any(offset % 3600 for _, offset in offsets):
+        # Half-hour zones: an UTC hour spans two local hours, only the events can tell them apart.
+        return emotion_summary(event_filter=event_filter, threshold=threshold)
+    groups = (
+        rows.filter(events_at_threshold__gt=0)
+        .annotate(local_hour=LocalHour("hour", offsets=offsets))
+        .values_list("location_id", "local_hour", "emotion")
+        .annotate(n=Sum("events_at_threshold"))
+    )
+    by_location_id = {(loc, int(hour), label): n for loc, hour, label, n in groups}
+    names = dict(Location.objects.filter(pk__in={key[0] for key in by_location_id}).values_list("pk", "name"))
+    counts = SummaryCounts(
+        total_rows=total,
+        first_timestamp=first,
+        last_timestamp=last,
+        valid_counts={(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()},
+    )
+    return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
