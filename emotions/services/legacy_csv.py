@@ -1,19 +1,20 @@
 """Import and export of the prototype's `emotion_log.csv`.
 
-Format: a header `Timestamp,CameraLocation,Emotion,Confidence` (extra columns are
-ignored), then one row per classified face, e.g.
+Format: a header `Timestamp,CameraLocation,Emotion,Confidence` (columns found by
+name, extra ones ignored), then one row per classified face, e.g.
 
     2025-11-25 14:03:07.412,Exhibit Hall A,Happy,0.8734512329101562
 
-Timestamps are naive local times in settings.TIME_ZONE with milliseconds. The
-row rules (what makes a row bad) live here and are mirrored, vectorised, by the
-pandas path in analytics/legacy_pandas.py; tests hold the two together.
+Timestamps are naive local times in settings.TIME_ZONE with milliseconds. What
+makes a row bad is decided in one place, emotions/services/legacy_rows.py,
+shared with the `analyze_emotions --csv` path.
 
-The import streams: rows are validated in Python, then written in batches
-(PostgreSQL: COPY into a temporary staging table, then one INSERT .. SELECT ..
-ON CONFLICT (event_key) DO NOTHING; SQLite: INSERT OR IGNORE). Each row gets a
-deterministic `event_key` from its content, so re-importing a file, or a longer
-version of it, or a file this module exported, adds nothing twice.
+The import streams in batches: rows are validated column-wise (pandas), get a
+deterministic `event_key` from their content (EventKeys), and are written:
+PostgreSQL: COPY straight into the events table, or, when some keys already
+exist, COPY into a staging table and INSERT .. ON CONFLICT (event_key) DO
+NOTHING; SQLite: executemany INSERT .. ON CONFLICT DO NOTHING. Re-importing a
+file, a longer version of it, or a file this module exported adds nothing twice.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from cameras.models import Location
 from emotions.models import EmotionEvent
+from emotions.services.legacy_csv import legacy_csv_import
 from tests.emotions.legacy_files import MUSEUM_ROWS, museum_csv, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,9 @@ def test_it_imports_quoted_location_names(tmp_path):
     path = write_csv(tmp_path / "quoted.csv", ['2025-11-25 10:00:00.000,"Hall ""B"", North",Sad,0.7'])
     call_command("import_emotion_log", str(path), "--no-progress", stdout=StringIO())
     assert EmotionEvent.objects.get().location.name == 'Hall "B", North'
+
+
+def test_it_imports_from_an_open_stream():
+    result = legacy_csv_import(source=StringIO("Timestamp,CameraLocation,Emotion,Confidence\n2025-11-25 10:00:00.000,Cafe,Fear,0.3\n"))
+    assert (result.rows_read, result.rows_inserted) == (1, 1)
+    assert EmotionEvent.objects.get().emotion == "fear"
