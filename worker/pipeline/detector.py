@@ -62,21 +62,24 @@ class HaarFaceDetector:
         gray = _to_gray(image)
         height, width = gray.shape[:2]
         scale = min(1.0, self.detection_width / float(width))
-        small = cv2.resize(gray, (int(round(width * scale)), int(round(height * scale))),
-                           interpolation=cv2.INTER_AREA) if scale < 1.0 else gray
         min_side = max(12, int(round(self.min_face_size * scale)))
-        areas = [(0, 0, small.shape[1], small.shape[0])] if regions is None else [
-            (int(x * scale), int(y * scale), int(np.ceil(w * scale)), int(np.ceil(h * scale))) for x, y, w, h in regions]
         found = []
-        for ax, ay, aw, ah in areas:
-            if min(aw, ah) < min_side:
+        for x0, y0, w0, h0 in [(0, 0, width, height)] if regions is None else regions:
+            x0, y0 = max(0, int(x0)), max(0, int(y0))
+            x1, y1 = min(width, int(x0 + w0)), min(height, int(y0 + h0))
+            # Crop first, then downscale only the crop.
+            small_w, small_h = int(round((x1 - x0) * scale)), int(round((y1 - y0) * scale))
+            if min(small_w, small_h) < min_side:
                 continue
-            hits = self.cascade.detectMultiScale(small[ay:ay + ah, ax:ax + aw], scaleFactor=self.scale_factor,
+            area = gray[y0:y1, x0:x1]
+            if scale < 1.0:
+                area = cv2.resize(area, (small_w, small_h), interpolation=cv2.INTER_AREA)
+            hits = self.cascade.detectMultiScale(area, scaleFactor=self.scale_factor,
                                                  minNeighbors=self.min_neighbors, minSize=(min_side, min_side))
-            found.extend((x + ax, y + ay, w, h) for (x, y, w, h) in (hits if len(hits) else []))
-        inv = 1.0 / scale
-        return [Detection(int(round(x * inv)), int(round(y * inv)), int(round(w * inv)), int(round(h * inv)))
-                for (x, y, w, h) in found]
+            sx, sy = (x1 - x0) / float(small_w), (y1 - y0) / float(small_h)
+            found.extend(Detection(int(round(x0 + x * sx)), int(round(y0 + y * sy)), int(round(w * sx)),
+                                   int(round(h * sy))) for (x, y, w, h) in (hits if len(hits) else []))
+        return found
 
 
 DETECTORS = ("haar", "blazeface-short", "blazeface-full")

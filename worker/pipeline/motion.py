@@ -78,7 +78,7 @@ def merge(boxes: list[Box]) -> list[Box]:
 class SearchPlanner:
     """Decides, per detection frame, the regions to scan (None = the whole frame)."""
 
-    def __init__(self, *, full_scan_seconds: float = 2.0, min_face_size: int = 24, max_fraction: float = 0.6):
+    def __init__(self, *, full_scan_seconds: float = 2.0, min_face_size: int = 24, max_fraction: float = 0.8):
         self.full_scan_seconds = full_scan_seconds
         self.min_face_size = min_face_size
         self.max_fraction = max_fraction
