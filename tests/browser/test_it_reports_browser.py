@@ -113,3 +113,24 @@ def test_it_renders_the_reports_and_follows_a_filter(live_server, museum_online,
     page.wait_for_timeout(500)
     page.screenshot(path=str(ARTIFACTS / "reports-hall-a.png"), full_page=True)
     assert errors == []
+
+
+@pytest.mark.integration
+def test_it_renders_the_api_docs_offline(live_server, chromium):
+    """Swagger UI draws the schema with every request to another host refused (an offline museum)."""
+    page = chromium.new_page()
+    foreign: list[str] = []
+
+    def only_this_site(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_site)
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Museum emotion analytics API" in page.text_content(".swagger-ui .info .title")
+    page.wait_for_selector("text=/api/analytics/summary/")
+    assert foreign == []
