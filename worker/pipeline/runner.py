@@ -252,7 +252,9 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
     try:
         classifier = classifier or _classifier_get()
         session = _session_for(camera, source, classifier, realtime=realtime)
-    except (SourceError, OSError, ValueError, RuntimeError) as exc:
+    except Exception as exc:  # unreadable source, missing model...: a clear message, no traceback
+        if not isinstance(exc, (SourceError, OSError, ValueError, RuntimeError)):
+            log.exception("camera %s: cannot start the pipeline", camera_id)
         message = f"{source_label(source)}: {exc}" if str(source) not in str(exc) else str(exc)
         camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=message)
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", message)
@@ -276,6 +278,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
     faces0, events0, visits0 = recorder.totals.faces, recorder.totals.events_written, recorder.totals.visits_written
     dropped0 = reader.frames_dropped
     timer = pipeline.timer
+    timer_start = (dict(timer.seconds), timer.frames)
     frames = 0
     first_seconds = last_seconds = None
     last_frame_at = None
@@ -344,7 +347,8 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         events_written=recorder.totals.events_written - events0,
         visits_written=recorder.totals.visits_written - visits0,
         fps=round(frames / elapsed, 2), ended_because=ended_because, error=error,
-        stage_ms={k: round(v, 3) for k, v in timer.per_frame_ms().items()},
+        stage_ms={k: round(1000.0 * (v - timer_start[0].get(k, 0.0)) / max(timer.frames - timer_start[1], 1), 3)
+                  for k, v in timer.seconds.items()},
     )
     if ended_because == "error":
         # Not marked completed: the next segment restarts from this one's start state.
