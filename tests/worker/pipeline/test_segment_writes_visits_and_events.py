@@ -77,7 +77,7 @@ def test_it_stops_when_told_and_flushes_what_it_saw(camera):
 
     def should_continue():
         calls.append(1)
-        return len(calls) < 3  # stop at the third check (one a second)
+        return len(calls) < 4  # stop at the fourth check (one a second: ~3 s of the 4 s video)
 
     stats = camera_segment_run(camera_id=camera.pk, segment_id="s1", max_seconds=60,
                                should_continue=should_continue, realtime=True)
