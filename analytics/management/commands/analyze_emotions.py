@@ -6,7 +6,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from analytics.legacy_pandas import csv_emotion_summary
-from analytics.legacy_summary import DEFAULT_THRESHOLD, emotion_summary, validate_threshold
+from analytics.legacy_summary import DEFAULT_THRESHOLD, validate_threshold
+from analytics.selectors.summary import legacy_summary
 from emotions.management.legacy_args import add_event_filter_arguments, event_filter_from_options
 from emotions.services.legacy_csv import LegacyCsvError
 
@@ -44,5 +45,6 @@ class Command(BaseCommand):
                 )
             summary = result.summary
         else:
-            summary = emotion_summary(event_filter=event_filter, threshold=threshold)
+            # Same reader as the API: hourly counts when they answer exactly, else the events.
+            summary = legacy_summary(event_filter=event_filter, threshold=threshold)
         self.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False))
