@@ -86,6 +86,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite can't create the folder itself.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Camera workers and the site write at the same time: wait for the lock
     # instead of failing, and use WAL so readers never block the writer.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
