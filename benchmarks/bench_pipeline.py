@@ -64,13 +64,13 @@ def _recall(truth, found) -> float:
     return sum(matched(t, f) for t, f in zip(truth, found)) / total if total else 0.0
 
 
-def _keras_model(tmp: Path):
-    """The active artifact's model.keras; else the same architecture, saved and loaded as .keras."""
+def _keras_model(tmp: Path, path: str | None = None):
+    """--keras PATH, else the active artifact's model.keras; else the same architecture saved as .keras."""
     import keras
 
     from worker.ml.active import get_active_classifier
 
-    artifact = Path(get_active_classifier().artifact_dir) / "model.keras"
+    artifact = Path(path) if path else Path(get_active_classifier().artifact_dir) / "model.keras"
     if artifact.is_file():
         return keras.models.load_model(artifact), str(artifact)
     from worker.ml.model import build_model
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--detector", default="haar", help="pipeline detector (haar, blazeface-short, ...)")
     parser.add_argument("--skip-prototype", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="pipeline runs (the median is shown)")
+    parser.add_argument("--keras", help="the prototype's .keras model (default: the active artifact's model.keras)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
@@ -174,7 +175,7 @@ def main() -> None:
     pipe_recall = _recall(truth, pipe_found)
     rows = [("this pipeline (" + args.detector + ")", stats.fps, cpu_fps, stats.stage_ms, pipe_recall)]
     if not args.skip_prototype:
-        model, model_source = _keras_model(tmp)
+        model, model_source = _keras_model(tmp, args.keras)
         model.predict(__import__("numpy").zeros((1, 48, 48, 1), "float32"), verbose=0)  # build/warm up
         proto_fps, proto_cpu_fps, proto_ms, proto_found = prototype_loop(video, model, tmp / "emotion_log.csv")
         rows.insert(0, ("prototype loop", proto_fps, proto_cpu_fps, proto_ms, _recall(truth, proto_found)))
