@@ -49,7 +49,10 @@ def camera_status_update(
         fields["frames_dropped"] = frames_dropped
     if faces_per_minute is not None:
         fields["faces_per_minute"] = faces_per_minute
-    if error is not None:
+    if error:
         fields["last_error"] = error
         fields["last_error_at"] = now
+    elif error == "":
+        # A healthy (re)start clears the message but keeps when the last error happened.
+        fields["last_error"] = ""
     Camera.objects.filter(pk=camera_id).update(**fields)

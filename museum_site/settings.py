@@ -180,8 +180,7 @@ SHIPPED_MODEL_DIR = BASE_DIR / "worker" / "ml" / "shipped_model"
 DEBUG_SNAPSHOTS = env_bool("DEBUG_SNAPSHOTS", False)
 DEBUG_SNAPSHOT_DIR = Path(env_str("DEBUG_SNAPSHOT_DIR", str(VAR_DIR / "snapshots")))
 
-# Pipeline defaults; each camera can override the detection ones in admin.
-PIPELINE_EVENTS_PER_SECOND = env_float("PIPELINE_EVENTS_PER_SECOND", 4.0)
+# Pipeline settings; detection settings and the event rate are per camera, in admin.
 PIPELINE_FLUSH_SECONDS = env_float("PIPELINE_FLUSH_SECONDS", 2.0)
 PIPELINE_SEGMENT_SECONDS = env_float("PIPELINE_SEGMENT_SECONDS", 30.0)
 PIPELINE_RECONNECT_AFTER_SECONDS = env_float("PIPELINE_RECONNECT_AFTER_SECONDS", 5.0)
