@@ -25,27 +25,17 @@ class EventFilter:
     camera_id: int | None = None
 
     def events(self, queryset: QuerySet[EmotionEvent] | None = None) -> QuerySet[EmotionEvent]:
-        qs = EmotionEvent.objects.all() if queryset is None else queryset
-        if self.since is not None:
-            qs = qs.filter(timestamp__gte=self.since)
-        if self.until is not None:
-            qs = qs.filter(timestamp__lt=self.until)
-        if self.location is not None:
-            qs = qs.filter(location__name=self.location)
-        if self.location_id is not None:
-            qs = qs.filter(location_id=self.location_id)
-        if self.exhibit_id is not None:
-            qs = qs.filter(exhibit_id=self.exhibit_id)
-        if self.camera_id is not None:
-            qs = qs.filter(camera_id=self.camera_id)
-        return qs
+        return self._apply(EmotionEvent.objects.all() if queryset is None else queryset, "timestamp")
 
     def visits(self, queryset: QuerySet[Visit] | None = None) -> QuerySet[Visit]:
-        qs = Visit.objects.all() if queryset is None else queryset
+        # A visit belongs to the period it started in.
+        return self._apply(Visit.objects.all() if queryset is None else queryset, "started_at")
+
+    def _apply(self, qs: QuerySet, time_field: str) -> QuerySet:
         if self.since is not None:
-            qs = qs.filter(started_at__gte=self.since)
+            qs = qs.filter(**{f"{time_field}__gte": self.since})
         if self.until is not None:
-            qs = qs.filter(started_at__lt=self.until)
+            qs = qs.filter(**{f"{time_field}__lt": self.until})
         if self.location is not None:
             qs = qs.filter(location__name=self.location)
         if self.location_id is not None:
