@@ -41,15 +41,3 @@ def build_model(
     outputs = layers.Dense(num_classes, activation="softmax", dtype="float32", name="scores")(x)
     return keras.Model(inputs, outputs, name="fer_vgg")
 
-
-def build_augmenter(seed: int) -> keras.Sequential:
-    """In-graph training augmentation: mirror, small rotation, shift and zoom."""
-    return keras.Sequential(
-        [
-            layers.RandomFlip("horizontal", seed=seed),
-            layers.RandomRotation(0.04, fill_mode="reflect", seed=seed + 1),  # +-15 degrees
-            layers.RandomTranslation(0.1, 0.1, fill_mode="reflect", seed=seed + 2),
-            layers.RandomZoom((-0.1, 0.1), fill_mode="reflect", seed=seed + 3),
-        ],
-        name="augment",
-    )

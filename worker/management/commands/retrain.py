@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=64)
         parser.add_argument("--seed", type=int, default=1337)
         parser.add_argument("--learning-rate", type=float, default=2e-3, help="peak of the one-cycle schedule")
+        parser.add_argument("--weight-decay", type=float, default=1e-2, help="AdamW decoupled weight decay")
         parser.add_argument("--patience", type=int, default=8, help="early stopping, epochs")
         parser.add_argument(
             "--time-budget-minutes", type=float,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             batch_size=opts["batch_size"],
             seed=opts["seed"],
             learning_rate=opts["learning_rate"],
+            weight_decay=opts["weight_decay"],
             patience=opts["patience"],
             tta=not opts["no_tta"],
             time_budget_s=opts["time_budget_minutes"] * 60 if opts["time_budget_minutes"] else None,
