@@ -1,12 +1,12 @@
 """Emotion classifier speed: faces/s at batch 1 and batch 64, every exported variant side by side.
 
     .venv/bin/python benchmarks/bench_classifier.py [--artifact worker/ml/shipped_model]
-        [--keras var/models/<run>/model.keras] [--threads 2] [--faces-dir ../shared/datasets/fer2013/publictest]
+        [--keras var/models/<run>/model.keras] [--threads 1 2] [--faces-dir ../shared/datasets/fer2013/publictest]
 
 Rows, measured in one run on the same random 48x48 crops:
-- LiteRT float / int8 `EmotionClassifier.classify` (what the camera workers run:
-  preprocessing + horizontal-flip TTA when the spec asks for it, i.e. 2 model
-  passes per face), and the same model with one raw pass per face (no TTA);
+- LiteRT float / int8 `EmotionClassifier.classify` (what the camera workers run,
+  preprocessing included) at 1 and 2 threads, with horizontal-flip TTA (2 model
+  passes per face) and with one pass (EMOTION_MODEL_TTA=off);
 - the baseline: Keras `model.predict` on the same network (TensorFlow), one
   call per batch, as the prototype did, and a direct `model(x)` call.
 Then `manage.py classify_faces --json` on a folder of crops (3,589 PublicTest
@@ -55,7 +55,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--artifact", type=Path, default=ROOT / "worker" / "ml" / "shipped_model")
     parser.add_argument("--keras", type=Path, help="model.keras for the Keras baseline (default: in --artifact)")
-    parser.add_argument("--threads", type=int, default=None, help="LiteRT threads (default: runtime's choice)")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+                        help="LiteRT thread counts to compare (EMOTION_MODEL_THREADS; default 2)")
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--faces-dir", type=Path, default=ROOT.parent / "shared" / "datasets" / "fer2013" / "publictest")
     args = parser.parse_args()
@@ -67,15 +68,12 @@ def main() -> None:
     print(f"{'path':<44} {'batch 1':>17} {'batch 64':>20} {'(per face)':>16}")
 
     for variant in artifact.available_variants(args.artifact):
-        classifier = EmotionClassifier(args.artifact, variant=variant, num_threads=args.threads)
-        tta = " + hflip TTA" if classifier.tta else ""
-        print(row(f"LiteRT {variant} classify(){tta}",
-                  timed(lambda: classifier.classify(one), args.repeats * 4),
-                  timed(lambda: classifier.classify(batch), args.repeats)))
-        x1, x64 = preprocess_crops(one), preprocess_crops(batch)
-        print(row(f"LiteRT {variant} one pass, no TTA",
-                  timed(lambda: classifier._run(x1), args.repeats * 4),
-                  timed(lambda: classifier._run(x64), args.repeats)))
+        for threads in args.threads:
+            for tta in (True, False):
+                classifier = EmotionClassifier(args.artifact, variant=variant, num_threads=threads, tta=tta)
+                label = f"LiteRT {variant} {threads}T classify(){' + hflip TTA' if tta else ', one pass'}"
+                print(row(label, timed(lambda: classifier.classify(one), args.repeats * 4),
+                          timed(lambda: classifier.classify(batch), args.repeats)))
 
     keras_file = args.keras or args.artifact / artifact.KERAS_FILE
     if keras_file.is_file():

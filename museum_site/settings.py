@@ -174,6 +174,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # row says which one the classifier loads. The shipped default lives in the repo.
 MODEL_ARTIFACTS_DIR = Path(env_str("MODEL_ARTIFACTS_DIR", str(VAR_DIR / "models")))
 SHIPPED_MODEL_DIR = BASE_DIR / "worker" / "ml" / "shipped_model"
+# LiteRT threads per process. 2 is fastest on the 2-core reference server
+# (docs/model.md); with several camera workers sharing few cores, 1 each avoids
+# oversubscribing them.
+EMOTION_MODEL_THREADS = env_int("EMOTION_MODEL_THREADS", 2)
+# Mirror test-time augmentation (two model passes per face): "auto" follows the
+# model's spec.json, "on"/"off" force it.
+EMOTION_MODEL_TTA = env_str("EMOTION_MODEL_TTA", "auto").strip().lower()
+if EMOTION_MODEL_TTA not in {"auto", "on", "off"}:
+    raise ValueError(f"EMOTION_MODEL_TTA={EMOTION_MODEL_TTA!r} must be auto, on or off")
+if EMOTION_MODEL_THREADS < 1:
+    raise ValueError(f"EMOTION_MODEL_THREADS={EMOTION_MODEL_THREADS} must be at least 1")
 
 # Privacy: no frame, face crop or embedding is stored anywhere unless this is on
 # (debug snapshots, written under DEBUG_SNAPSHOT_DIR).

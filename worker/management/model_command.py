@@ -23,22 +23,25 @@ def load_classifier(version: str | None, artifact_dir: Path | None, variant: str
     """The classifier a command asked for: --artifact, --version, or the active model."""
     from emotions.models import ModelVersion
     from emotions.services.model_versions import model_version_artifact_path
+    from worker.ml.active import classifier_options
     from worker.ml.classifier import EmotionClassifier, get_active_classifier
 
     try:
         if artifact_dir is not None:
-            return EmotionClassifier(artifact_dir, variant=variant)
+            return EmotionClassifier(artifact_dir, variant=variant, **classifier_options())
         if version is not None:
             found = ModelVersion.objects.filter(name=version).first()
             if found is None:
                 known = ", ".join(ModelVersion.objects.values_list("name", flat=True)) or "none"
                 raise CommandError(f"no ModelVersion named {version!r} (known: {known})")
-            classifier = EmotionClassifier(model_version_artifact_path(model_version=found), variant=variant)
+            classifier = EmotionClassifier(
+                model_version_artifact_path(model_version=found), variant=variant, **classifier_options()
+            )
             classifier.model_version_id, classifier.name = found.pk, found.name
             return classifier
         active = get_active_classifier()
         if variant and variant != active.variant:
-            return EmotionClassifier(active.artifact_dir, variant=variant)
+            return EmotionClassifier(active.artifact_dir, variant=variant, **classifier_options())
         return active
     except ArtifactError as exc:
         raise CommandError(str(exc)) from exc

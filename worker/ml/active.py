@@ -15,6 +15,14 @@ _lock = threading.Lock()
 _active: EmotionClassifier | None = None
 
 
+def classifier_options() -> dict:
+    """EmotionClassifier keyword arguments from settings (threads, TTA)."""
+    from django.conf import settings
+
+    tta = {"auto": None, "on": True, "off": False}[settings.EMOTION_MODEL_TTA]
+    return {"num_threads": settings.EMOTION_MODEL_THREADS, "tta": tta}
+
+
 def get_active_classifier() -> EmotionClassifier:
     global _active
     with _lock:
@@ -22,7 +30,7 @@ def get_active_classifier() -> EmotionClassifier:
             from emotions.services.model_versions import active_model_version_ensure, model_version_artifact_path
 
             version = active_model_version_ensure()
-            classifier = EmotionClassifier(model_version_artifact_path(model_version=version))
+            classifier = EmotionClassifier(model_version_artifact_path(model_version=version), **classifier_options())
             classifier.model_version_id = version.pk
             classifier.name = version.name
             _active = classifier

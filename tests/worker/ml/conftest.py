@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from emotions.labels import EMOTIONS, FER2013_CSV_IDS
+from worker.ml.active import reset_active_classifier
 
 CSV_ID_OF = {label: i for i, label in FER2013_CSV_IDS.items()}
 FER2013_DIR = Path(settings.BASE_DIR).parent / "shared" / "datasets" / "fer2013"
@@ -61,3 +62,11 @@ def csv_dataset(tmp_path) -> Path:
 @pytest.fixture
 def shipped_model_dir() -> Path:
     return Path(settings.SHIPPED_MODEL_DIR)
+
+
+@pytest.fixture
+def fresh_process_classifier():
+    """A test that loads the process-wide classifier starts and ends without one."""
+    reset_active_classifier()
+    yield
+    reset_active_classifier()

@@ -13,17 +13,10 @@ from emotions.services.model_versions import (
     model_version_activate,
     model_version_register,
 )
-from worker.ml.active import get_active_classifier, reset_active_classifier
+from worker.ml.active import get_active_classifier
 from worker.ml.artifact import ArtifactError
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_process_classifier():
-    reset_active_classifier()
-    yield
-    reset_active_classifier()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_process_classifier")]
 
 
 def test_it_registers_and_activates_the_shipped_model_when_none_exists():
