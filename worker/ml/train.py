@@ -229,14 +229,27 @@ def _keras_scores(model: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
     return lambda batch: np.asarray(model(batch, training=False), dtype=np.float32)
 
 
-def _evaluate_variant(artifact_dir: Path, variant: str, val_data: Dataset) -> dict:
+def _evaluate_variant(artifact_dir: Path, variant: str, val_data: Dataset, *, tta: bool) -> dict:
     from worker.ml.classifier import EmotionClassifier
 
-    classifier = EmotionClassifier(artifact_dir, variant=variant)
+    classifier = EmotionClassifier(artifact_dir, variant=variant, tta=tta)
     scores = np.concatenate(
         [classifier.predict_scores(to_model_input(val_data.images[i : i + 256])) for i in range(0, len(val_data), 256)]
     )
     return compute_metrics(val_data.labels, scores)
+
+
+def _with_both_tta_modes(measure: Callable[[bool], dict], tta: bool) -> dict:
+    """Full metrics in the spec's TTA mode, plus accuracy and macro-F1 in both modes.
+
+    Staff choosing EMOTION_MODEL_TTA (two passes per face or one) see what each costs in accuracy.
+    """
+    metrics, other = measure(tta), measure(not tta)
+    metrics["by_tta"] = {
+        ("hflip" if mode else "none"): {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
+        for mode, m in sorted([(tta, metrics), (not tta, other)], reverse=True)
+    }
+    return metrics
 
 
 def write_artifact(
@@ -278,19 +291,24 @@ def write_artifact(
     inference_model.set_weights(outcome.model.get_weights())
     inference_model.save(artifact_dir / artifact.KERAS_FILE)
     metrics: dict = {}
-    keras_metrics = compute_metrics(
-        val_data.labels, predict_dataset(_keras_scores(outcome.model), val_data.images, tta=config.tta)
+    keras_scores = _keras_scores(outcome.model)
+    keras_metrics = _with_both_tta_modes(
+        lambda tta: compute_metrics(val_data.labels, predict_dataset(keras_scores, val_data.images, tta=tta)), config.tta
     )
     metrics["keras"] = keras_metrics
     export_float(outcome.model, artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
     artifact.write_spec(artifact_dir, spec)  # the classifier needs it to measure the .tflite variants
-    metrics["float"] = _evaluate_variant(artifact_dir, "float", val_data)
+    metrics["float"] = _with_both_tta_modes(
+        lambda tta: _evaluate_variant(artifact_dir, "float", val_data, tta=tta), config.tta
+    )
     log(f"float .tflite: accuracy {metrics['float']['accuracy']:.4f} (keras {keras_metrics['accuracy']:.4f})")
     if int8:
         int8_path = artifact.tflite_path(artifact_dir, "int8")
         calibration = calibration_sample(train_data.images, train_data.labels, per_class=72, seed=config.seed)
         export_int8(outcome.model, int8_path, MODEL_INPUT_SIZE, calibration)
-        int8_metrics = _evaluate_variant(artifact_dir, "int8", val_data)
+        int8_metrics = _with_both_tta_modes(
+            lambda tta: _evaluate_variant(artifact_dir, "int8", val_data, tta=tta), config.tta
+        )
         drop = metrics["float"]["accuracy"] - int8_metrics["accuracy"]
         log(f"int8 .tflite: accuracy {int8_metrics['accuracy']:.4f} ({drop * 100:+.2f} points below float)")
         if drop <= INT8_MAX_ACCURACY_DROP:

@@ -32,6 +32,9 @@ def test_it_trains_exports_and_registers_a_model_version(folder_dataset, tmp_pat
     for variant in spec["variants"]:
         assert set(metrics[variant]["per_class"]) == set(EMOTIONS)
         assert len(metrics[variant]["confusion_matrix"]["rows_true_cols_predicted"]) == 7
+        # Both TTA modes are measured; the headline figures are the spec's mode (hflip).
+        assert set(metrics[variant]["by_tta"]) == {"hflip", "none"}
+        assert metrics[variant]["by_tta"]["hflip"]["accuracy"] == metrics[variant]["accuracy"]
     # int8 is kept only within 1 point of float; either way the spec says what happened.
     assert ("int8" in spec["variants"]) == (output / "model_int8.tflite").exists()
     assert "int8" in spec["variants"] or "int8_rejected" in spec
