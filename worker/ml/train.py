@@ -27,7 +27,7 @@ from worker.ml.data import Dataset, load_training_data  # noqa: E402
 from worker.ml.evaluate import compute_metrics, predict_dataset  # noqa: E402
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
 from worker.ml.augment import augment_batch  # noqa: E402
-from worker.ml.model import build_model  # noqa: E402
+from worker.ml.model import build_model, describe  # noqa: E402
 from worker.ml.preprocessing import MODEL_INPUT_SIZE, SPEC, to_model_input  # noqa: E402
 
 Log = Callable[[str], None]
@@ -273,7 +273,7 @@ def write_artifact(
         "tta": "hflip" if config.tta else "none",
         "default_variant": "float",
         "variants": ["float"],
-        "architecture": "VGG-style CNN: conv3x3+BN+ReLU blocks of 1x32, 2x64, 2x128, 2x256 with max-pool between, GAP, dropout, softmax",
+        "architecture": describe(),
         "parameters": int(outcome.model.count_params()),
         "training": {
             "data_source": data_source,
