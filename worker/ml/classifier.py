@@ -19,7 +19,7 @@ import numpy as np
 
 from worker.ml import artifact
 from worker.ml.artifact import ArtifactError
-from worker.ml.preprocessing import average_mirrors, preprocess_crops, with_mirrors
+from worker.ml.preprocessing import mirror_tta, preprocess_crops
 
 # Batches are padded up to one of these sizes, so each interpreter keeps a fixed
 # input shape (re-allocating tensors on every new batch size costs more than the padding).
@@ -51,6 +51,9 @@ class EmotionClassifier:
         # The spec says whether the model was measured with mirror TTA; `tta=False` trades
         # about a point of accuracy for half the compute (see docs/model.md).
         self.tta: bool = self.spec.get("tta") == "hflip" if tta is None else tta
+        # Mirror only faces whose first pass scores below this (None: every face); from the spec,
+        # where training recorded the threshold its metrics were measured with.
+        self.mirror_below: float | None = self.spec.get("tta_mirror_below")
         self.variant = variant or self.spec.get("default_variant") or "float"
         self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
         if not self.model_path.is_file():
@@ -95,15 +98,13 @@ class EmotionClassifier:
 
     def predict_scores(self, model_input: np.ndarray) -> np.ndarray:
         """Preprocessed input (N, size, size, 1) -> scores (N, 7), with the spec's TTA."""
-        chunk = BATCH_BUCKETS[-1] // 2 if self.tta else BATCH_BUCKETS[-1]
+        # Full mirror TTA doubles a chunk inside one interpreter call, so it takes half as many faces.
+        chunk = BATCH_BUCKETS[-1] // 2 if self.tta and self.mirror_below is None else BATCH_BUCKETS[-1]
         parts = []
         with self._lock:
             for start in range(0, model_input.shape[0], chunk):
                 part = model_input[start : start + chunk]
-                if self.tta:
-                    parts.append(average_mirrors(self._run(with_mirrors(part))))
-                else:
-                    parts.append(self._run(part))
+                parts.append(mirror_tta(self._run, part, below=self.mirror_below) if self.tta else self._run(part))
         if not parts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         return np.concatenate(parts)

@@ -7,20 +7,19 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from emotions.labels import EMOTIONS
-from worker.ml.preprocessing import average_mirrors, to_model_input, with_mirrors
+from worker.ml.preprocessing import mirror_tta, to_model_input
 
 ScoreFn = Callable[[np.ndarray], np.ndarray]  # model input (N, 48, 48, 1) -> scores (N, 7)
 
 
-def predict_dataset(score_fn: ScoreFn, images: np.ndarray, *, tta: bool, batch_size: int = 256) -> np.ndarray:
+def predict_dataset(
+    score_fn: ScoreFn, images: np.ndarray, *, tta: bool, mirror_below: float | None = None, batch_size: int = 256
+) -> np.ndarray:
     """uint8 images (N, 48, 48) -> scores (N, 7), using the same preprocessing and TTA as the classifier."""
     parts = []
     for start in range(0, len(images), batch_size):
         model_input = to_model_input(images[start : start + batch_size])
-        if tta:
-            parts.append(average_mirrors(score_fn(with_mirrors(model_input))))
-        else:
-            parts.append(score_fn(model_input))
+        parts.append(mirror_tta(score_fn, model_input, below=mirror_below) if tta else score_fn(model_input))
     return np.concatenate(parts) if parts else np.zeros((0, len(EMOTIONS)), dtype=np.float32)
 
 

@@ -72,12 +72,21 @@ def preprocess_crops(crops: Sequence[np.ndarray], size: int = MODEL_INPUT_SIZE) 
     return to_model_input(crops_to_gray(crops, size))
 
 
-def with_mirrors(model_input: np.ndarray) -> np.ndarray:
-    """Test-time augmentation: the batch followed by its horizontal mirrors (2N rows)."""
-    return np.concatenate([model_input, model_input[:, :, ::-1, :]], axis=0)
+def mirror_tta(score_fn, model_input: np.ndarray, *, below: float | None = None) -> np.ndarray:
+    """Test-time augmentation: a face's scores averaged with its horizontal mirror's.
 
-
-def average_mirrors(scores: np.ndarray) -> np.ndarray:
-    """Scores of `with_mirrors(x)` (2N rows) -> mean of each crop and its mirror (N rows)."""
-    half = scores.shape[0] // 2
-    return (scores[:half] + scores[half:]) * 0.5
+    `score_fn` maps model input (N, H, W, 1) to scores (N, 7). With `below`, only faces
+    whose first-pass top score is under it get the mirror pass: a confident first pass
+    is almost never overturned by the mirror, so this keeps TTA's accuracy at a
+    fraction of its second pass (figures in docs/model.md). `below=None` mirrors every face.
+    """
+    if below is None:
+        both = score_fn(np.concatenate([model_input, model_input[:, :, ::-1, :]], axis=0))
+        half = both.shape[0] // 2
+        return (both[:half] + both[half:]) * 0.5
+    scores = np.array(score_fn(model_input), dtype=np.float32)
+    unsure = np.flatnonzero(scores.max(axis=1) < below)
+    if unsure.size:
+        mirrored = score_fn(np.ascontiguousarray(model_input[unsure, :, ::-1, :]))
+        scores[unsure] = (scores[unsure] + mirrored) * 0.5
+    return scores

@@ -53,6 +53,8 @@ class TrainConfig:
     # the finish time fixed with a fully annealed learning rate.
     time_budget_s: float | None = None
     tta: bool = True  # average each crop's scores with its mirror's (evaluation and inference)
+    # ...but only for crops whose first pass scores below this (None: every crop); see preprocessing.mirror_tta.
+    tta_mirror_below: float | None = None
     verbose: int = 1  # Keras progress bar
 
 
@@ -271,6 +273,7 @@ def write_artifact(
         "input_size": MODEL_INPUT_SIZE,
         "preprocessing": SPEC,
         "tta": "hflip" if config.tta else "none",
+        **({"tta_mirror_below": config.tta_mirror_below} if config.tta and config.tta_mirror_below else {}),
         "default_variant": "float",
         "variants": ["float"],
         "architecture": describe(),
@@ -293,7 +296,11 @@ def write_artifact(
     metrics: dict = {}
     keras_scores = _keras_scores(outcome.model)
     keras_metrics = _with_both_tta_modes(
-        lambda tta: compute_metrics(val_data.labels, predict_dataset(keras_scores, val_data.images, tta=tta)), config.tta
+        lambda tta: compute_metrics(
+            val_data.labels,
+            predict_dataset(keras_scores, val_data.images, tta=tta, mirror_below=config.tta_mirror_below),
+        ),
+        config.tta,
     )
     metrics["keras"] = keras_metrics
     export_float(outcome.model, artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
