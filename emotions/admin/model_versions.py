@@ -19,6 +19,13 @@ PLOTS = ((artifact.CURVES_PNG, "Training curves"), (artifact.CONFUSION_PNG, "Con
 MAX_PLOT_BYTES = 2_000_000  # inline data: URIs; a bigger file is not a plot we wrote
 
 
+def _tta_label(tta) -> str:
+    """metrics.json's "tta": a mode name ("hflip-zoom"); artifacts before modes had a boolean."""
+    if isinstance(tta, bool):
+        return "hflip" if tta else "none"
+    return str(tta or "none")
+
+
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
     list_display = ("name", "is_active", "accuracy", "macro_f1", "training_seconds", "created_at")
@@ -60,7 +67,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (variant, f"{m.get('accuracy', 0.0):.4f}", f"{m.get('macro_f1', 0.0):.4f}", m.get("samples", ""),
-                 "hflip" if m.get("tta") else "none")
+                 _tta_label(m.get("tta")))
                 for variant, m in obj.metrics.items()
             ),
         )

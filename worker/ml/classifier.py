@@ -19,7 +19,7 @@ import numpy as np
 
 from worker.ml import artifact
 from worker.ml.artifact import ArtifactError
-from worker.ml.preprocessing import mirror_tta, preprocess_crops
+from worker.ml.preprocessing import TTA_VIEWS, preprocess_crops, tta_scores
 
 # Batches are padded up to one of these sizes, so each interpreter keeps a fixed
 # input shape (re-allocating tensors on every new batch size costs more than the padding).
@@ -48,12 +48,15 @@ class EmotionClassifier:
         self.spec = artifact.read_spec(self.artifact_dir)
         self.labels: tuple[str, ...] = tuple(self.spec["labels"])
         self.input_size: int = self.spec["input_size"]
-        # The spec says whether the model was measured with mirror TTA; `tta=False` trades
-        # about a point of accuracy for half the compute (see docs/model.md).
-        self.tta: bool = self.spec.get("tta") == "hflip" if tta is None else tta
-        # Mirror only faces whose first pass scores below this (None: every face); from the spec,
-        # where training recorded the threshold its metrics were measured with.
-        self.mirror_below: float | None = self.spec.get("tta_mirror_below")
+        # The spec says which test-time augmentation the model was measured with; `tta=False`
+        # trades some accuracy for a single pass per face (see docs/model.md).
+        spec_tta = self.spec.get("tta", "none")
+        if spec_tta not in TTA_VIEWS:
+            raise ArtifactError(f"{self.artifact_dir / artifact.SPEC_FILE}: unknown tta {spec_tta!r}")
+        self.tta: bool = spec_tta != "none" if tta is None else tta
+        self.tta_views: str = spec_tta if spec_tta != "none" else "hflip"
+        # Extra views only for faces whose first pass scores below this (None: every face).
+        self.tta_below: float | None = self.spec.get("tta_below")
         self.variant = variant or self.spec.get("default_variant") or "float"
         self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
         if not self.model_path.is_file():
@@ -65,6 +68,11 @@ class EmotionClassifier:
         self._interpreters: dict[int, object] = {}
         self._lock = threading.Lock()
         self._interpreter(1)  # fail now, naming the file, if the model is corrupt
+
+    @property
+    def tta_mode(self) -> str:
+        """What `predict_scores` does: "none", or the TTA_VIEWS mode it averages over."""
+        return self.tta_views if self.tta else "none"
 
     def __repr__(self) -> str:
         return f"EmotionClassifier({str(self.artifact_dir)!r}, variant={self.variant!r})"
@@ -85,7 +93,10 @@ class EmotionClassifier:
         return interpreter
 
     def _run(self, model_input: np.ndarray) -> np.ndarray:
-        """float32 (n, size, size, 1) with n <= max bucket -> scores (n, 7)."""
+        """float32 (n, size, size, 1), any n -> scores (n, 7), in chunks of the largest bucket."""
+        largest = BATCH_BUCKETS[-1]
+        if model_input.shape[0] > largest:
+            return np.concatenate([self._run(model_input[i : i + largest]) for i in range(0, len(model_input), largest)])
         n = model_input.shape[0]
         batch = next(b for b in BATCH_BUCKETS if b >= n)
         if batch != n:
@@ -98,16 +109,12 @@ class EmotionClassifier:
 
     def predict_scores(self, model_input: np.ndarray) -> np.ndarray:
         """Preprocessed input (N, size, size, 1) -> scores (N, 7), with the spec's TTA."""
-        # Full mirror TTA doubles a chunk inside one interpreter call, so it takes half as many faces.
-        chunk = BATCH_BUCKETS[-1] // 2 if self.tta and self.mirror_below is None else BATCH_BUCKETS[-1]
-        parts = []
-        with self._lock:
-            for start in range(0, model_input.shape[0], chunk):
-                part = model_input[start : start + chunk]
-                parts.append(mirror_tta(self._run, part, below=self.mirror_below) if self.tta else self._run(part))
-        if not parts:
+        if model_input.shape[0] == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return np.concatenate(parts)
+        with self._lock:
+            if not self.tta:
+                return self._run(model_input)
+            return tta_scores(self._run, model_input, views=self.tta_views, below=self.tta_below)
 
     def classify(self, crops: Sequence[np.ndarray]) -> list[Prediction]:
         """Face crops (any size, BGR/BGRA or gray uint8) -> one Prediction each, in order."""

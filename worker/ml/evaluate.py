@@ -7,19 +7,19 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from emotions.labels import EMOTIONS
-from worker.ml.preprocessing import mirror_tta, to_model_input
+from worker.ml.preprocessing import to_model_input, tta_scores
 
 ScoreFn = Callable[[np.ndarray], np.ndarray]  # model input (N, 48, 48, 1) -> scores (N, 7)
 
 
 def predict_dataset(
-    score_fn: ScoreFn, images: np.ndarray, *, tta: bool, mirror_below: float | None = None, batch_size: int = 256
+    score_fn: ScoreFn, images: np.ndarray, *, tta: str = "none", tta_below: float | None = None, batch_size: int = 256
 ) -> np.ndarray:
     """uint8 images (N, 48, 48) -> scores (N, 7), using the same preprocessing and TTA as the classifier."""
     parts = []
     for start in range(0, len(images), batch_size):
         model_input = to_model_input(images[start : start + batch_size])
-        parts.append(mirror_tta(score_fn, model_input, below=mirror_below) if tta else score_fn(model_input))
+        parts.append(tta_scores(score_fn, model_input, views=tta, below=tta_below))
     return np.concatenate(parts) if parts else np.zeros((0, len(EMOTIONS)), dtype=np.float32)
 
 
@@ -53,7 +53,7 @@ def format_metrics(name: str, metrics: dict) -> str:
     labels = metrics["confusion_matrix"]["labels"]
     lines = [
         f"{name}: accuracy {metrics['accuracy']:.4f}  macro-F1 {metrics['macro_f1']:.4f}  "
-        f"({metrics['samples']} images{', TTA hflip' if metrics.get('tta') else ''})",
+        f"({metrics['samples']} images{', TTA ' + str(metrics['tta']) if metrics.get('tta') else ''})",
         f"  {'class':<9} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
     ]
     for label in labels:

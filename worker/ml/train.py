@@ -52,9 +52,10 @@ class TrainConfig:
     # would overrun it. On a shared 2-core box epoch times vary 2x; this keeps
     # the finish time fixed with a fully annealed learning rate.
     time_budget_s: float | None = None
-    tta: bool = True  # average each crop's scores with its mirror's (evaluation and inference)
-    # ...but only for crops whose first pass scores below this (None: every crop); see preprocessing.mirror_tta.
-    tta_mirror_below: float | None = None
+    # Test-time augmentation the artifact is measured and used with (preprocessing.TTA_VIEWS),
+    # for the crops whose first pass scores below tta_below (None: every crop); see tta_scores.
+    tta: str = "hflip"
+    tta_below: float | None = None
     verbose: int = 1  # Keras progress bar
 
 
@@ -231,26 +232,24 @@ def _keras_scores(model: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
     return lambda batch: np.asarray(model(batch, training=False), dtype=np.float32)
 
 
-def _evaluate_variant(artifact_dir: Path, variant: str, val_data: Dataset, *, tta: bool) -> dict:
+def _evaluate_variant(artifact_dir: Path, variant: str, val_data: Dataset, *, tta: str) -> dict:
     from worker.ml.classifier import EmotionClassifier
 
-    classifier = EmotionClassifier(artifact_dir, variant=variant, tta=tta)
+    classifier = EmotionClassifier(artifact_dir, variant=variant, tta=tta != "none")
     scores = np.concatenate(
         [classifier.predict_scores(to_model_input(val_data.images[i : i + 256])) for i in range(0, len(val_data), 256)]
     )
     return compute_metrics(val_data.labels, scores)
 
 
-def _with_both_tta_modes(measure: Callable[[bool], dict], tta: bool) -> dict:
-    """Full metrics in the spec's TTA mode, plus accuracy and macro-F1 in both modes.
+def _with_both_tta_modes(measure: Callable[[str], dict], tta: str) -> dict:
+    """Full metrics in the spec's TTA mode, plus accuracy and macro-F1 with TTA and without.
 
-    Staff choosing EMOTION_MODEL_TTA (two passes per face or one) see what each costs in accuracy.
+    Staff choosing EMOTION_MODEL_TTA (several passes per face or one) see what each costs in accuracy.
     """
-    metrics, other = measure(tta), measure(not tta)
-    metrics["by_tta"] = {
-        ("hflip" if mode else "none"): {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"]}
-        for mode, m in sorted([(tta, metrics), (not tta, other)], reverse=True)
-    }
+    metrics = measure(tta)
+    by_mode = {tta: metrics, "none": metrics if tta == "none" else measure("none")}
+    metrics["by_tta"] = {mode: {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"]} for mode, m in by_mode.items()}
     return metrics
 
 
@@ -272,8 +271,8 @@ def write_artifact(
         "labels": list(EMOTIONS),
         "input_size": MODEL_INPUT_SIZE,
         "preprocessing": SPEC,
-        "tta": "hflip" if config.tta else "none",
-        **({"tta_mirror_below": config.tta_mirror_below} if config.tta and config.tta_mirror_below else {}),
+        "tta": config.tta,
+        **({"tta_below": config.tta_below} if config.tta != "none" and config.tta_below else {}),
         "default_variant": "float",
         "variants": ["float"],
         "architecture": describe(),
@@ -298,7 +297,7 @@ def write_artifact(
     keras_metrics = _with_both_tta_modes(
         lambda tta: compute_metrics(
             val_data.labels,
-            predict_dataset(keras_scores, val_data.images, tta=tta, mirror_below=config.tta_mirror_below),
+            predict_dataset(keras_scores, val_data.images, tta=tta, tta_below=config.tta_below),
         ),
         config.tta,
     )
@@ -326,7 +325,7 @@ def write_artifact(
             int8_path.unlink()
             spec["int8_rejected"] = f"accuracy {int8_metrics['accuracy']:.4f} is more than 1 point below float"
     for variant_metrics in metrics.values():
-        variant_metrics.update(tta=config.tta, dataset=val_data.source)
+        variant_metrics.update(tta=config.tta, tta_below=config.tta_below, dataset=val_data.source)
     artifact.write_spec(artifact_dir, spec)
     artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
     artifact.write_json(artifact_dir / artifact.HISTORY_FILE, outcome.history)

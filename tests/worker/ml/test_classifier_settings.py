@@ -55,4 +55,4 @@ def test_evaluate_model_uses_the_setting(settings, tmp_path, capsys):
     settings.EMOTION_MODEL_TTA = "off"
     call_command("evaluate_model", "--data", str(data), "--artifact", str(settings.SHIPPED_MODEL_DIR), "--json")
     results = json.loads(capsys.readouterr().out)["metrics"]
-    assert results and all(metrics["tta"] is False for metrics in results.values())
+    assert results and all(metrics["tta"] == "none" for metrics in results.values())

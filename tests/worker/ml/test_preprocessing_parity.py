@@ -27,7 +27,7 @@ def test_it_scores_the_same_in_evaluation_and_classify(folder_dataset, shipped_m
     dataset = load_folder(folder_dataset)
     classifier = EmotionClassifier(shipped_model_dir)
 
-    evaluated = predict_dataset(classifier.predict_scores, dataset.images, tta=False)  # classifier applies TTA
+    evaluated = predict_dataset(classifier.predict_scores, dataset.images)  # the classifier applies TTA
     classified = [p.scores for p in classifier.classify(list(dataset.images))]
 
     np.testing.assert_allclose(evaluated, [[s[label] for label in classifier.labels] for s in classified], atol=1e-5)

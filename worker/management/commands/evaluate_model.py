@@ -36,7 +36,7 @@ class Command(ModelCommand):
                 if opts["no_tta"]:
                     classifier.tta = False
                 scores = classifier.predict_scores(to_model_input(dataset.images))
-                results[variant] = {**compute_metrics(dataset.labels, scores), "tta": classifier.tta,
+                results[variant] = {**compute_metrics(dataset.labels, scores), "tta": classifier.tta_mode,
                                     "dataset": dataset.source}
         except (DatasetError, ArtifactError) as exc:
             raise CommandError(str(exc)) from exc

@@ -19,6 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        from worker.ml.preprocessing import TTA_VIEWS
+
         parser.add_argument("--data", required=True, type=Path, help="class-folder tree or fer2013.csv")
         parser.add_argument("--val", type=Path, help="separate labelled validation folder (or CSV)")
         parser.add_argument("--epochs", type=int, default=30)
@@ -35,7 +37,15 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="artifact folder (default MODEL_ARTIFACTS_DIR/<name>)")
         parser.add_argument("--name", help="ModelVersion name (default fer-vgg-YYYYmmdd-HHMM)")
         parser.add_argument("--resume", action="store_true", help="continue the run in --output from its checkpoint")
-        parser.add_argument("--no-tta", action="store_true", help="no horizontal-flip test-time augmentation")
+        parser.add_argument(
+            "--tta", choices=list(TTA_VIEWS),
+            help="test-time augmentation the model is measured and used with (default: TrainConfig's)",
+        )
+        parser.add_argument(
+            "--tta-below", type=float,
+            help="apply TTA only to faces whose first pass scores below this (default: TrainConfig's)",
+        )
+        parser.add_argument("--no-tta", action="store_true", help="same as --tta none")
         parser.add_argument("--no-int8", action="store_true", help="skip the int8 export")
         parser.add_argument("--limit-per-class", type=int, help="use at most N images per class (smoke runs)")
         parser.add_argument("--activate", action="store_true", help="make the new version the active model")
@@ -67,7 +77,8 @@ class Command(BaseCommand):
             learning_rate=opts["learning_rate"],
             weight_decay=opts["weight_decay"],
             patience=opts["patience"],
-            tta=not opts["no_tta"],
+            tta="none" if opts["no_tta"] else (opts["tta"] or TrainConfig.tta),
+            tta_below=TrainConfig.tta_below if opts["tta_below"] is None else opts["tta_below"],
             time_budget_s=opts["time_budget_minutes"] * 60 if opts["time_budget_minutes"] else None,
             verbose=1 if opts["verbosity"] >= 1 else 0,
         )

@@ -1,9 +1,10 @@
-"""Mirror test-time augmentation: every face, or only the faces the first pass is unsure of."""
+"""Test-time augmentation: the views each mode scores, for every face or only the unsure ones."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from worker.ml.preprocessing import mirror_tta
+from worker.ml.preprocessing import TTA_VIEWS, tta_scores, tta_view
 
 
 def fake_model(calls: list[int]):
@@ -28,19 +29,19 @@ def batch() -> np.ndarray:
     return x
 
 
-def test_it_averages_every_face_with_its_mirror_by_default():
+def test_it_averages_every_face_with_its_mirror():
     calls: list[int] = []
     score_fn = fake_model(calls)
     x = batch()
 
-    scores = mirror_tta(score_fn, x)
+    scores = tta_scores(score_fn, x, views="hflip")
 
     expected = (score_fn(x) + score_fn(x[:, :, ::-1, :])) / 2
     np.testing.assert_allclose(scores, expected, atol=1e-6)
-    assert calls[0] == 6  # one call with the batch and its mirrors
+    assert calls[:2] == [3, 3]  # the batch, then all its mirrors in one call
 
 
-def test_it_mirrors_only_the_faces_whose_first_pass_is_unsure():
+def test_it_gives_only_the_unsure_faces_the_extra_views():
     calls: list[int] = []
     score_fn = fake_model(calls)
     x = batch()
@@ -48,7 +49,7 @@ def test_it_mirrors_only_the_faces_whose_first_pass_is_unsure():
     mirrored = score_fn(x[:, :, ::-1, :])
     calls.clear()
 
-    scores = mirror_tta(score_fn, x, below=0.7)
+    scores = tta_scores(score_fn, x, views="hflip", below=0.7)
 
     assert calls == [3, 2]  # first pass for all, mirror pass for the two unsure faces only
     np.testing.assert_allclose(scores[0], one_pass[0], atol=1e-6)
@@ -57,8 +58,37 @@ def test_it_mirrors_only_the_faces_whose_first_pass_is_unsure():
 
 def test_it_makes_no_second_pass_when_every_face_is_confident():
     calls: list[int] = []
-    x = batch()[:1]
 
-    mirror_tta(fake_model(calls), x, below=0.7)
+    tta_scores(fake_model(calls), batch()[:1], views="hflip-zoom", below=0.7)
 
     assert calls == [1]
+
+
+def test_hflip_zoom_averages_four_views_in_one_extra_call():
+    calls: list[int] = []
+    score_fn = fake_model(calls)
+    x = batch()
+
+    scores = tta_scores(score_fn, x, views="hflip-zoom")
+
+    views = [x] + [tta_view(x, zoom, mirrored) for zoom, mirrored in TTA_VIEWS["hflip-zoom"]]
+    np.testing.assert_allclose(scores, np.mean([score_fn(v) for v in views], axis=0), atol=1e-6)
+    assert calls[:2] == [3, 9]
+
+
+def test_a_zoomed_view_magnifies_the_centre():
+    x = np.zeros((1, 48, 48, 1), dtype=np.float32)
+    x[0, 20:28, 20:28] = 1.0  # an 8-px square in the middle
+
+    closer = tta_view(x, 1.5, False)
+
+    assert closer.shape == x.shape and closer.dtype == np.float32
+    assert closer[0, :, :, 0].sum() == pytest.approx(x.sum() * 1.5**2, rel=0.1)
+    assert closer[0, 23, 23, 0] == pytest.approx(1.0)
+
+
+def test_none_is_a_single_pass():
+    calls: list[int] = []
+    x = batch()
+    np.testing.assert_allclose(tta_scores(fake_model(calls), x, views="none"), fake_model([])(x))
+    assert calls == [3]
