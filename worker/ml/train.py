@@ -24,7 +24,7 @@ import tensorflow as tf  # noqa: E402
 from emotions.labels import EMOTIONS  # noqa: E402
 from worker.ml import artifact, plots  # noqa: E402
 from worker.ml.data import Dataset, load_training_data  # noqa: E402
-from worker.ml.evaluate import compute_metrics, predict_dataset  # noqa: E402
+from worker.ml.evaluate import choose_tta, compute_metrics, predict_dataset  # noqa: E402
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
 from worker.ml.augment import augment_batch  # noqa: E402
 from worker.ml.model import build_model, describe  # noqa: E402
@@ -54,7 +54,8 @@ class TrainConfig:
     time_budget_s: float | None = None
     # Test-time augmentation the artifact is measured and used with (preprocessing.TTA_VIEWS),
     # for the crops whose first pass scores below tta_below (None: every crop); see tta_scores.
-    tta: str = "hflip"
+    # "auto": the cheapest mode and threshold within 0.1 point of the best on the validation set.
+    tta: str = "auto"
     tta_below: float | None = None
     verbose: int = 1  # Keras progress bar
 
@@ -266,13 +267,22 @@ def write_artifact(
     log: Log,
 ) -> tuple[dict, dict]:
     """Export and measure every variant; returns (spec, metrics)."""
+    keras_scores = _keras_scores(outcome.model)
+    tta, tta_below, tta_table = config.tta, config.tta_below, None
+    if tta == "auto":
+        tta_table = choose_tta(keras_scores, val_data.images, val_data.labels)
+        tta, tta_below = tta_table[0]["tta"], tta_table[0]["tta_below"]
+        log(f"test-time augmentation chosen on validation: {tta}"
+            f"{f' below {tta_below}' if tta_below else ''} (accuracy {tta_table[0]['accuracy']:.4f}, "
+            f"{tta_table[0]['passes_per_face']} passes per face)")
     spec = {
         "name": name,
         "labels": list(EMOTIONS),
         "input_size": MODEL_INPUT_SIZE,
         "preprocessing": SPEC,
-        "tta": config.tta,
-        **({"tta_below": config.tta_below} if config.tta != "none" and config.tta_below else {}),
+        "tta": tta,
+        **({"tta_below": tta_below} if tta != "none" and tta_below else {}),
+        **({"tta_choice": tta_table} if tta_table else {}),
         "default_variant": "float",
         "variants": ["float"],
         "architecture": describe(),
@@ -293,19 +303,17 @@ def write_artifact(
     inference_model.set_weights(outcome.model.get_weights())
     inference_model.save(artifact_dir / artifact.KERAS_FILE)
     metrics: dict = {}
-    keras_scores = _keras_scores(outcome.model)
     keras_metrics = _with_both_tta_modes(
-        lambda tta: compute_metrics(
-            val_data.labels,
-            predict_dataset(keras_scores, val_data.images, tta=tta, tta_below=config.tta_below),
+        lambda mode: compute_metrics(
+            val_data.labels, predict_dataset(keras_scores, val_data.images, tta=mode, tta_below=tta_below)
         ),
-        config.tta,
+        tta,
     )
     metrics["keras"] = keras_metrics
     export_float(outcome.model, artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
     artifact.write_spec(artifact_dir, spec)  # the classifier needs it to measure the .tflite variants
     metrics["float"] = _with_both_tta_modes(
-        lambda tta: _evaluate_variant(artifact_dir, "float", val_data, tta=tta), config.tta
+        lambda mode: _evaluate_variant(artifact_dir, "float", val_data, tta=mode), tta
     )
     log(f"float .tflite: accuracy {metrics['float']['accuracy']:.4f} (keras {keras_metrics['accuracy']:.4f})")
     if int8:
@@ -313,7 +321,7 @@ def write_artifact(
         calibration = calibration_sample(train_data.images, train_data.labels, per_class=72, seed=config.seed)
         export_int8(outcome.model, int8_path, MODEL_INPUT_SIZE, calibration)
         int8_metrics = _with_both_tta_modes(
-            lambda tta: _evaluate_variant(artifact_dir, "int8", val_data, tta=tta), config.tta
+            lambda mode: _evaluate_variant(artifact_dir, "int8", val_data, tta=mode), tta
         )
         drop = metrics["float"]["accuracy"] - int8_metrics["accuracy"]
         log(f"int8 .tflite: accuracy {int8_metrics['accuracy']:.4f} ({drop * 100:+.2f} points below float)")
@@ -325,7 +333,7 @@ def write_artifact(
             int8_path.unlink()
             spec["int8_rejected"] = f"accuracy {int8_metrics['accuracy']:.4f} is more than 1 point below float"
     for variant_metrics in metrics.values():
-        variant_metrics.update(tta=config.tta, tta_below=config.tta_below, dataset=val_data.source)
+        variant_metrics.update(tta=tta, tta_below=tta_below, dataset=val_data.source)
     artifact.write_spec(artifact_dir, spec)
     artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
     artifact.write_json(artifact_dir / artifact.HISTORY_FILE, outcome.history)

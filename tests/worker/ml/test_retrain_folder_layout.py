@@ -26,15 +26,18 @@ def test_it_trains_exports_and_registers_a_model_version(folder_dataset, tmp_pat
         assert (output / name).is_file(), name
     spec = json.loads((output / "spec.json").read_text())
     assert spec["labels"] == list(EMOTIONS)
-    assert spec["input_size"] == 48 and spec["tta"] == "hflip"
+    assert spec["input_size"] == 48
+    # TTA chosen on the validation split (--tta auto): the chosen row first, every mode measured.
+    assert spec["tta_choice"][0]["tta"] == spec["tta"] and spec["tta_choice"][0]["tta_below"] == spec.get("tta_below")
+    assert {row["tta"] for row in spec["tta_choice"]} == {"none", "hflip", "hflip-zoom"}
     metrics = json.loads((output / "metrics.json").read_text())
     assert {"keras", "float"} <= set(metrics)
     for variant in spec["variants"]:
         assert set(metrics[variant]["per_class"]) == set(EMOTIONS)
         assert len(metrics[variant]["confusion_matrix"]["rows_true_cols_predicted"]) == 7
-        # Both TTA modes are measured; the headline figures are the spec's mode (hflip).
-        assert set(metrics[variant]["by_tta"]) == {"hflip", "none"}
-        assert metrics[variant]["by_tta"]["hflip"]["accuracy"] == metrics[variant]["accuracy"]
+        # With and without TTA are measured; the headline figures are the spec's mode.
+        assert set(metrics[variant]["by_tta"]) == {spec["tta"], "none"}
+        assert metrics[variant]["by_tta"][spec["tta"]]["accuracy"] == metrics[variant]["accuracy"]
     # int8 is kept only within 1 point of float; either way the spec says what happened.
     assert ("int8" in spec["variants"]) == (output / "model_int8.tflite").exists()
     assert "int8" in spec["variants"] or "int8_rejected" in spec

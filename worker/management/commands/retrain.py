@@ -38,12 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="ModelVersion name (default fer-vgg-YYYYmmdd-HHMM)")
         parser.add_argument("--resume", action="store_true", help="continue the run in --output from its checkpoint")
         parser.add_argument(
-            "--tta", choices=list(TTA_VIEWS),
-            help="test-time augmentation the model is measured and used with (default: TrainConfig's)",
+            "--tta", choices=["auto", *TTA_VIEWS], default="auto",
+            help="test-time augmentation the model is measured and used with; auto (default): the cheapest "
+                 "mode and threshold within 0.1 point of the best on the validation set",
         )
         parser.add_argument(
             "--tta-below", type=float,
-            help="apply TTA only to faces whose first pass scores below this (default: TrainConfig's)",
+            help="with a --tta mode: apply it only to faces whose first pass scores below this (default: every face)",
         )
         parser.add_argument("--no-tta", action="store_true", help="same as --tta none")
         parser.add_argument("--no-int8", action="store_true", help="skip the int8 export")
@@ -77,8 +78,8 @@ class Command(BaseCommand):
             learning_rate=opts["learning_rate"],
             weight_decay=opts["weight_decay"],
             patience=opts["patience"],
-            tta="none" if opts["no_tta"] else (opts["tta"] or TrainConfig.tta),
-            tta_below=TrainConfig.tta_below if opts["tta_below"] is None else opts["tta_below"],
+            tta="none" if opts["no_tta"] else opts["tta"],
+            tta_below=opts["tta_below"],
             time_budget_s=opts["time_budget_minutes"] * 60 if opts["time_budget_minutes"] else None,
             verbose=1 if opts["verbosity"] >= 1 else 0,
         )
