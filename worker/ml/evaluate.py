@@ -89,9 +89,12 @@ def compute_metrics(y_true: np.ndarray, scores: np.ndarray, labels: tuple[str, .
 def format_metrics(name: str, metrics: dict) -> str:
     """A plain-text report: headline, per-class table, confusion matrix."""
     labels = metrics["confusion_matrix"]["labels"]
+    tta = metrics.get("tta") or "none"
+    if tta != "none":
+        tta = f"TTA {tta}" + (f" below {metrics['tta_below']}" if metrics.get("tta_below") else "")
     lines = [
         f"{name}: accuracy {metrics['accuracy']:.4f}  macro-F1 {metrics['macro_f1']:.4f}  "
-        f"({metrics['samples']} images{', TTA ' + str(metrics['tta']) if metrics.get('tta') else ''})",
+        f"({metrics['samples']} images{', ' + tta if tta != 'none' else ''})",
         f"  {'class':<9} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
     ]
     for label in labels:

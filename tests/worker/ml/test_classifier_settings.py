@@ -17,12 +17,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_process_clas
 def test_it_follows_the_model_spec_by_default(settings):
     settings.EMOTION_MODEL_TTA = "auto"
     classifier = get_active_classifier()
-    assert classifier.tta == (classifier.spec.get("tta") == "hflip")
+    assert classifier.tta_mode == classifier.spec.get("tta", "none")
+    assert classifier.tta_below == classifier.spec.get("tta_below")
     assert classifier.num_threads == settings.EMOTION_MODEL_THREADS
 
 
 @pytest.mark.parametrize("setting, expected", [("on", True), ("off", False)])
-def test_it_forces_mirror_tta_on_or_off(settings, setting, expected):
+def test_it_forces_tta_on_or_off(settings, setting, expected):
     settings.EMOTION_MODEL_TTA = setting
     settings.EMOTION_MODEL_THREADS = 1
     active = get_active_classifier()

@@ -16,7 +16,9 @@ def test_it_prints_accuracy_per_class_and_confusion(folder_dataset, shipped_mode
     call_command("evaluate_model", "--data", str(folder_dataset), "--artifact", str(shipped_model_dir), stdout=out)
 
     text = out.getvalue()
-    assert "accuracy" in text and "macro-F1" in text and "(42 images, TTA hflip)" in text
+    spec = json.loads((shipped_model_dir / "spec.json").read_text())
+    tta = f"TTA {spec['tta']}" + (f" below {spec['tta_below']}" if spec.get("tta_below") else "")
+    assert "accuracy" in text and "macro-F1" in text and f"(42 images, {tta})" in text
     assert "confusion matrix (rows: true, columns: predicted)" in text
     for label in EMOTIONS:
         assert f"  {label}" in text

@@ -37,6 +37,7 @@ class Command(ModelCommand):
                     classifier.tta = False
                 scores = classifier.predict_scores(to_model_input(dataset.images))
                 results[variant] = {**compute_metrics(dataset.labels, scores), "tta": classifier.tta_mode,
+                                    "tta_below": classifier.tta_below if classifier.tta else None,
                                     "dataset": dataset.source}
         except (DatasetError, ArtifactError) as exc:
             raise CommandError(str(exc)) from exc
