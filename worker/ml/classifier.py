@@ -59,6 +59,12 @@ class EmotionClassifier:
         self.tta_views: str = spec_tta if spec_tta != "none" else "hflip"
         # Extra views only for faces whose first pass scores below this (None: every face).
         self.tta_below: float | None = self.spec.get("tta_below")
+        if self.tta_below is not None and not (
+            isinstance(self.tta_below, (int, float)) and not isinstance(self.tta_below, bool) and 0 < self.tta_below <= 1
+        ):
+            raise ArtifactError(
+                f"{self.artifact_dir / artifact.SPEC_FILE}: tta_below must be a score in (0, 1], got {self.tta_below!r}"
+            )
         self.variant = variant or self.spec.get("default_variant") or "float"
         self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
         if not self.model_path.is_file():

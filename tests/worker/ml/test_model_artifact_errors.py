@@ -1,6 +1,7 @@
 """A missing or corrupt model artifact is an error that names the path."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -42,6 +43,20 @@ def test_it_names_a_corrupt_spec(artifact_copy):
 
     with pytest.raises(ArtifactError, match=f"unreadable: {artifact_copy}/spec.json"):
         EmotionClassifier(artifact_copy)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"tta": "sideways"}, "unknown tta 'sideways'"),
+    ({"tta": "hflip", "tta_below": "high"}, "tta_below must be a score in (0, 1], got 'high'"),
+    ({"tta": "hflip", "tta_below": 1.5}, "tta_below must be a score in (0, 1], got 1.5"),
+])
+def test_it_names_a_spec_with_an_unknown_tta_setting(artifact_copy, change, message):
+    spec = json.loads((artifact_copy / "spec.json").read_text())
+    (artifact_copy / "spec.json").write_text(json.dumps({**spec, **change}))
+
+    with pytest.raises(ArtifactError) as raised:
+        EmotionClassifier(artifact_copy)
+    assert str(raised.value) == f"{artifact_copy}/spec.json: {message}"
 
 
 def test_commands_turn_artifact_errors_into_command_errors(artifact_copy, tmp_path):

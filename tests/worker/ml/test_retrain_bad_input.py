@@ -91,3 +91,32 @@ def test_it_refuses_a_taken_name_before_training(folder_dataset, tmp_path):
 
     with pytest.raises(CommandError, match="a ModelVersion named 'taken' exists already"):
         retrain("--data", str(folder_dataset), "--name", "taken", "--output", str(tmp_path / "run"))
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--tta-below", "0.7"), "--tta-below goes with a --tta mode"),
+    (("--tta", "hflip", "--tta-below", "0"), r"--tta-below must be a score in \(0, 1\], got 0.0"),
+    (("--tta", "hflip", "--tta-below", "1.5"), r"--tta-below must be a score in \(0, 1\], got 1.5"),
+])
+def test_it_rejects_a_tta_threshold_it_cannot_use_before_training(folder_dataset, tmp_path, args, message):
+    with pytest.raises(CommandError, match=message):
+        retrain("--data", str(folder_dataset), "--output", str(tmp_path / "run"), *args)
+    assert not (tmp_path / "run").exists()
+
+
+def test_it_asks_for_migrate_on_a_database_without_tables(folder_dataset, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DEBUG="true", MUSEUM_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="museum_site.settings")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "retrain", "--data", str(folder_dataset), "--epochs", "1"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+    assert result.returncode == 1
+    assert "run `manage.py migrate` first" in result.stderr and "Traceback" not in result.stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from emotions.models import ModelVersion
 from worker.ml.artifact import ArtifactError
@@ -59,6 +60,11 @@ class Command(BaseCommand):
 
         if opts["epochs"] < 1 or opts["batch_size"] < 1:
             raise CommandError("--epochs and --batch-size must be at least 1")
+        if opts["tta_below"] is not None:
+            if opts["tta"] == "auto" or opts["no_tta"]:
+                raise CommandError("--tta-below goes with a --tta mode (auto chooses its own threshold)")
+            if not 0 < opts["tta_below"] <= 1:
+                raise CommandError(f"--tta-below must be a score in (0, 1], got {opts['tta_below']}")
         if opts["resume"] and not opts["output"]:
             raise CommandError("--resume needs --output: the folder of the run to continue")
         name = opts["name"] or (opts["output"].name if opts["output"] else f"fer-vgg-{datetime.now():%Y%m%d-%H%M}")
@@ -69,7 +75,13 @@ class Command(BaseCommand):
         if has_checkpoint and not opts["resume"]:
             raise CommandError(f"{output} already holds a training run: pass --resume to continue it, or another --output")
         # Checked before hours of training, not after.
-        if ModelVersion.objects.filter(name=name).exists():
+        try:
+            name_taken = ModelVersion.objects.filter(name=name).exists()
+        except DatabaseError as exc:
+            raise CommandError(
+                f"the database is not ready for model versions ({exc}): run `manage.py migrate` first"
+            ) from exc
+        if name_taken:
             raise CommandError(f"a ModelVersion named {name!r} exists already: pass another --name")
         config = TrainConfig(
             epochs=opts["epochs"],
