@@ -33,7 +33,7 @@ def choose_tta(score_fn: ScoreFn, images: np.ndarray, labels: np.ndarray, *, bat
     Each view is scored once and the settings are combined from those scores exactly as
     `tta_scores` would. The choice is the cheapest setting (model passes per face) whose
     accuracy is within TTA_TOLERANCE of the best: which views help depends on the model
-    (a closer crop helped one run by 1 point and cost another 0.2), so each run measures.
+    (the closer crops added 1.5 points to one model and cost another 0.2), so each run measures.
     """
     def score(model_input: np.ndarray) -> np.ndarray:
         return np.concatenate([np.asarray(score_fn(model_input[i : i + batch_size]), dtype=np.float32)

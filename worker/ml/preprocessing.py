@@ -74,8 +74,8 @@ def preprocess_crops(crops: Sequence[np.ndarray], size: int = MODEL_INPUT_SIZE) 
 
 # Test-time augmentation: the extra views each mode scores besides the crop itself, as
 # (zoom about the centre, mirrored). "hflip-zoom" adds a slightly closer crop, mirrored and not:
-# FER-style crops vary in how tight they are, and the closer view alone scored higher
-# than the plain one on PublicTest (figures in docs/model.md).
+# face crops vary in how tight they are. Whether that helps depends on the model, so
+# retrain measures every mode on its validation set (evaluate.choose_tta; docs/model.md).
 TTA_ZOOM = 1.08
 TTA_VIEWS: dict[str, tuple[tuple[float, bool], ...]] = {
     "none": (),
