@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from museum_site.db_ready import require_migrated_database
 from worker.ml.artifact import ArtifactError
 
 
@@ -26,6 +27,8 @@ def load_classifier(version: str | None, artifact_dir: Path | None, variant: str
     from worker.ml.active import classifier_options
     from worker.ml.classifier import EmotionClassifier, get_active_classifier
 
+    if artifact_dir is None:
+        require_migrated_database()  # ModelVersion rows name the model
     try:
         if artifact_dir is not None:
             return EmotionClassifier(artifact_dir, variant=variant, **classifier_options())

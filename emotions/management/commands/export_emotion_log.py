@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from emotions.management.legacy_args import add_event_filter_arguments, event_filter_from_options
 from emotions.services.legacy_csv import legacy_csv_export
+from museum_site.db_ready import require_migrated_database
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         add_event_filter_arguments(parser)
 
     def handle(self, *args, **options):
+        require_migrated_database()
         event_filter = event_filter_from_options(options)
         if options["path"] == "-":
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from emotions.services.legacy_csv import DEFAULT_BATCH_SIZE, BadRow, LegacyCsvError, legacy_csv_import
+from museum_site.db_ready import require_migrated_database
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        require_migrated_database()
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
 

@@ -119,4 +119,4 @@ def test_it_asks_for_migrate_on_a_database_without_tables(folder_dataset, tmp_pa
     )
 
     assert result.returncode == 1
-    assert "run `manage.py migrate` first" in result.stderr and "Traceback" not in result.stderr
+    assert "run `python manage.py migrate` first" in result.stderr and "Traceback" not in result.stderr

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from museum_site.db_ready import require_migrated_database
+
 
 class Command(BaseCommand):
     help = "Detect faces and classify their emotions in image/video files (or folders, recursively)."
@@ -27,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--min-face-size", type=int, default=24)
 
     def handle(self, *args, **opts):
+        require_migrated_database()
         from worker.ml.classifier import get_active_classifier
         from worker.pipeline.detector import detector_create
         from worker.pipeline.file_faces import faces_in_files

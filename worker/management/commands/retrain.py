@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from emotions.models import ModelVersion
+from museum_site.db_ready import require_migrated_database
 from worker.ml.artifact import ArtifactError
 from worker.ml.data import DatasetError
 
@@ -75,13 +75,8 @@ class Command(BaseCommand):
         if has_checkpoint and not opts["resume"]:
             raise CommandError(f"{output} already holds a training run: pass --resume to continue it, or another --output")
         # Checked before hours of training, not after.
-        try:
-            name_taken = ModelVersion.objects.filter(name=name).exists()
-        except DatabaseError as exc:
-            raise CommandError(
-                f"the database is not ready for model versions ({exc}): run `manage.py migrate` first"
-            ) from exc
-        if name_taken:
+        require_migrated_database()
+        if ModelVersion.objects.filter(name=name).exists():
             raise CommandError(f"a ModelVersion named {name!r} exists already: pass another --name")
         config = TrainConfig(
             epochs=opts["epochs"],

@@ -10,6 +10,7 @@ import signal
 from django.core.management.base import BaseCommand, CommandError
 
 from cameras.models import Camera
+from museum_site.db_ready import require_migrated_database
 from worker.pipeline.runner import RunTotals, SegmentStats, camera_run, ledger_reset
 
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--segment-seconds", type=float, help="flush/report interval of the segments")
 
     def handle(self, *args, **opts):
+        require_migrated_database()
         self.verbosity = opts["verbosity"]
         camera = camera_lookup(opts["camera"])
         if opts["max_frames"] is not None and opts["max_frames"] <= 0:
