@@ -11,7 +11,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from emotions.models import ModelVersion
-from emotions.services.model_versions import model_version_activate, model_version_artifact_path
+from emotions.services.model_versions import (
+    model_version_activate,
+    model_version_artifact_path,
+    model_version_files_replaced,
+    shipped_model_name,
+)
 from worker.ml import artifact
 from worker.ml.artifact import ArtifactError
 
@@ -96,6 +101,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Plots")
     def plots(self, obj: ModelVersion):
+        if model_version_files_replaced(model_version=obj):
+            # The folder now holds the newer shipped model: its plots are not this model's.
+            return format_html("<p>Not available: an upgrade replaced this shipped model's files with {}.</p>",
+                               shipped_model_name())
         folder = model_version_artifact_path(model_version=obj)
         parts = []
         for file_name, title in PLOTS:

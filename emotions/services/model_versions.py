@@ -3,6 +3,10 @@
 The classifier of every process loads the active ModelVersion's artifact; when
 no version exists yet, the model shipped in the repo is registered and made
 active, so a fresh install classifies without training.
+
+The shipped model's row is named after the model ("shipped-fer-vgg-v2"), not just
+"shipped": an upgrade of the code can bring a new model into the same folder, and
+events must keep pointing at the row (and metrics) of the model that made them.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from django.db import transaction
 from emotions.models import ModelVersion
 from worker.ml import artifact
 
-SHIPPED_MODEL_NAME = "shipped"
+SHIPPED_NAME_PREFIX = "shipped-"
 
 
 def _stored_path(artifact_dir: Path) -> str:
@@ -62,10 +66,27 @@ def model_version_register(
     return version
 
 
+def shipped_model_name() -> str:
+    """The ModelVersion name of the model now in SHIPPED_MODEL_DIR: the prefix + its spec's name."""
+    spec = artifact.read_spec(Path(settings.SHIPPED_MODEL_DIR))
+    return SHIPPED_NAME_PREFIX + str(spec.get("name") or "model")
+
+
+def model_version_files_replaced(*, model_version: ModelVersion) -> bool:
+    """A row for the shipped folder whose model an upgrade has since replaced with another."""
+    in_shipped_folder = model_version.artifact_dir == _stored_path(Path(settings.SHIPPED_MODEL_DIR))
+    return in_shipped_folder and model_version.name != shipped_model_name()
+
+
 @transaction.atomic
 def model_version_activate(*, model_version: ModelVersion) -> ModelVersion:
     """Make this the one active model (the unique constraint allows one; the old one is cleared first)."""
     artifact.read_spec(model_version_artifact_path(model_version=model_version))  # refuse a broken artifact
+    if model_version_files_replaced(model_version=model_version):
+        # Its files are gone: activating it would run the new model under the old name.
+        raise artifact.ArtifactError(
+            f"{model_version.name} was replaced by {shipped_model_name()} in {model_version.artifact_dir}"
+        )
     ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=model_version.pk).update(
         is_active=False
     )
@@ -77,14 +98,16 @@ def model_version_activate(*, model_version: ModelVersion) -> ModelVersion:
 
 @transaction.atomic
 def active_model_version_ensure() -> ModelVersion:
-    """The active ModelVersion; the shipped model, registered and activated, if none is active."""
+    """The active ModelVersion; the shipped model, registered and activated, if none is active
+    or if the active one is an earlier shipped model that an upgrade replaced."""
     active = ModelVersion.objects.filter(is_active=True).first()
-    if active is not None:
+    if active is not None and not model_version_files_replaced(model_version=active):
         return active
-    shipped = ModelVersion.objects.filter(name=SHIPPED_MODEL_NAME).first()
+    name = shipped_model_name()
+    shipped = ModelVersion.objects.filter(name=name).first()
     if shipped is None:
         shipped = model_version_register(
-            name=SHIPPED_MODEL_NAME,
+            name=name,
             artifact_dir=Path(settings.SHIPPED_MODEL_DIR),
             notes="The default model committed in worker/ml/shipped_model (see docs/model.md).",
         )

@@ -23,7 +23,7 @@ def test_it_registers_and_activates_the_shipped_model_when_none_exists():
     classifier = get_active_classifier()
 
     version = ModelVersion.objects.get()
-    assert version.name == "shipped" and version.is_active
+    assert version.name == "shipped-fer-vgg-v2" and version.is_active  # named after the model: upgrades keep history
     assert version.artifact_dir == "worker/ml/shipped_model"  # relative: valid wherever the repo lives
     assert version.accuracy is not None and version.metrics
     assert classifier.model_version_id == version.pk
