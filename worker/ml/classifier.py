@@ -19,7 +19,7 @@ import numpy as np
 
 from worker.ml import artifact
 from worker.ml.artifact import ArtifactError
-from worker.ml.preprocessing import TTA_VIEWS, preprocess_crops, tta_scores
+from worker.ml.preprocessing import TTA_VIEWS, preprocess_crops, tta_scores, undo_class_weights
 
 # Batches are padded up to one of these sizes, so each interpreter keeps a fixed
 # input shape (re-allocating tensors on every new batch size costs more than the padding).
@@ -64,6 +64,17 @@ class EmotionClassifier:
         ):
             raise ArtifactError(
                 f"{self.artifact_dir / artifact.SPEC_FILE}: tta_below must be a score in (0, 1], got {self.tta_below!r}"
+            )
+        # Per-class loss weights of training, divided out of every pass's scores (undo_class_weights).
+        self.class_weights: list[float] | None = self.spec.get("class_weights")
+        if self.class_weights is not None and not (
+            isinstance(self.class_weights, list) and len(self.class_weights) == len(self.labels)
+            and all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0 < w < float("inf")
+                    for w in self.class_weights)
+        ):
+            raise ArtifactError(
+                f"{self.artifact_dir / artifact.SPEC_FILE}: class_weights must be {len(self.labels)} positive numbers,"
+                f" got {self.class_weights!r}"
             )
         self.variant = variant or self.spec.get("default_variant") or "float"
         self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
@@ -115,14 +126,17 @@ class EmotionClassifier:
         interpreter.invoke()
         return interpreter.get_tensor(interpreter.get_output_details()[0]["index"])[:n].astype(np.float32)
 
+    def _scores(self, model_input: np.ndarray) -> np.ndarray:
+        return undo_class_weights(self._run(model_input), self.class_weights)
+
     def predict_scores(self, model_input: np.ndarray) -> np.ndarray:
         """Preprocessed input (N, size, size, 1) -> scores (N, 7), with the spec's TTA."""
         if model_input.shape[0] == 0:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         with self._lock:
             if not self.tta:
-                return self._run(model_input)
-            return tta_scores(self._run, model_input, views=self.tta_views, below=self.tta_below)
+                return self._scores(model_input)
+            return tta_scores(self._scores, model_input, views=self.tta_views, below=self.tta_below)
 
     def classify(self, crops: Sequence[np.ndarray]) -> list[Prediction]:
         """Face crops (any size, BGR/BGRA or gray uint8) -> one Prediction each, in order."""

@@ -28,7 +28,7 @@ from worker.ml.evaluate import choose_tta, compute_metrics, predict_dataset  # n
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
 from worker.ml.augment import augment_batch  # noqa: E402
 from worker.ml.model import build_model, describe  # noqa: E402
-from worker.ml.preprocessing import MODEL_INPUT_SIZE, SPEC, to_model_input  # noqa: E402
+from worker.ml.preprocessing import MODEL_INPUT_SIZE, SPEC, to_model_input, undo_class_weights  # noqa: E402
 
 Log = Callable[[str], None]
 CHECKPOINT_DIR = "checkpoints"
@@ -80,10 +80,18 @@ class RetrainResult:
 
 
 def class_weights(labels: np.ndarray, num_classes: int) -> np.ndarray:
-    """Square-root balanced weights, mean 1 over samples: lifts `disgust` without drowning `happy`."""
+    """Square-root balanced weights, mean 1 over samples: lifts `disgust` without drowning `happy`.
+
+    The artifact records them (spec "class_weights") and inference divides them back out
+    of the scores (preprocessing.undo_class_weights).
+    """
     counts = np.maximum(np.bincount(labels, minlength=num_classes), 1).astype(np.float64)
     weights = np.sqrt(counts.sum() / (num_classes * counts))
     return (weights / (weights[labels].mean())).astype(np.float32)
+
+
+def class_weights_for_spec(labels: np.ndarray, num_classes: int) -> list[float]:
+    return [round(float(w), 6) for w in class_weights(labels, num_classes)]
 
 
 def _train_dataset(data: Dataset, config: TrainConfig) -> tf.data.Dataset:
@@ -229,8 +237,9 @@ def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: P
                         state["best_val_accuracy"])
 
 
-def _keras_scores(model: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda batch: np.asarray(model(batch, training=False), dtype=np.float32)
+def _keras_scores(model: keras.Model, weights: list[float] | None) -> Callable[[np.ndarray], np.ndarray]:
+    """The Keras model's scores as the classifier computes them from the .tflite (weights divided out)."""
+    return lambda batch: undo_class_weights(np.asarray(model(batch, training=False), dtype=np.float32), weights)
 
 
 def _evaluate_variant(artifact_dir: Path, variant: str, val_data: Dataset, *, tta: str) -> dict:
@@ -267,7 +276,8 @@ def write_artifact(
     log: Log,
 ) -> tuple[dict, dict]:
     """Export and measure every variant; returns (spec, metrics)."""
-    keras_scores = _keras_scores(outcome.model)
+    weights = class_weights_for_spec(train_data.labels, len(EMOTIONS))
+    keras_scores = _keras_scores(outcome.model, weights)
     tta, tta_below, tta_table = config.tta, config.tta_below, None
     if tta == "auto":
         tta_table = choose_tta(keras_scores, val_data.images, val_data.labels)
@@ -280,6 +290,7 @@ def write_artifact(
         "labels": list(EMOTIONS),
         "input_size": MODEL_INPUT_SIZE,
         "preprocessing": SPEC,
+        "class_weights": weights,
         "tta": tta,
         **({"tta_below": tta_below} if tta != "none" and tta_below else {}),
         **({"tta_choice": tta_table} if tta_table else {}),
@@ -340,6 +351,67 @@ def write_artifact(
     plots.plot_training_curves(outcome.history, artifact_dir / artifact.CURVES_PNG)
     default = spec["default_variant"]
     plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG, f"{name} ({default}, validation)")
+    return spec, metrics
+
+
+def remeasure_artifact(
+    artifact_dir: Path, val_data: Dataset, *, add_class_weights: bool = False, log: Log = print
+) -> tuple[dict, dict]:
+    """Measure an artifact's exported variants again after its inference steps changed; no training.
+
+    For an artifact written before retrain recorded something inference now uses: with
+    `add_class_weights`, the class weights its training used, from the spec's training class
+    counts, exactly as retrain computes them. Then the TTA is chosen again on `val_data` (with
+    the float .tflite when there is no model.keras), and metrics.json and the confusion-matrix
+    plot are rewritten. The model files are not touched.
+    """
+    artifact_dir = Path(artifact_dir)
+    spec = artifact.read_spec(artifact_dir)
+    spec.pop("format_version", None)
+    if add_class_weights:
+        counts = spec.get("training", {}).get("train_class_counts")
+        if not counts or set(counts) != set(EMOTIONS):
+            raise artifact.ArtifactError(f"{artifact_dir / artifact.SPEC_FILE}: no training class counts to weigh by")
+        labels = np.repeat(np.arange(len(EMOTIONS)), [int(counts[label]) for label in EMOTIONS])
+        spec["class_weights"] = class_weights_for_spec(labels, len(EMOTIONS))
+    keras_file = artifact_dir / artifact.KERAS_FILE
+    if keras_file.is_file():
+        chooser = _keras_scores(keras.models.load_model(keras_file, compile=False), spec.get("class_weights"))
+    else:
+        from worker.ml.classifier import EmotionClassifier
+
+        artifact.write_spec(artifact_dir, spec)  # the classifier reads class_weights from it
+        chooser = EmotionClassifier(artifact_dir, variant="float", tta=False).predict_scores
+    table = choose_tta(chooser, val_data.images, val_data.labels)
+    spec.update(tta=table[0]["tta"], tta_choice=table)
+    spec.pop("tta_below", None)
+    if table[0]["tta_below"]:
+        spec["tta_below"] = table[0]["tta_below"]
+    spec["remeasured"] = {"data": val_data.source, "class_weights_added": add_class_weights,
+                          "tta_chosen_with": "keras" if keras_file.is_file() else "float"}
+    artifact.write_spec(artifact_dir, spec)
+    tta, tta_below = spec["tta"], spec.get("tta_below")
+    log(f"test-time augmentation chosen on validation: {tta}{f' below {tta_below}' if tta_below else ''}"
+        f" (accuracy {table[0]['accuracy']:.4f}, {table[0]['passes_per_face']} passes per face)")
+    metrics: dict = {}
+    if keras_file.is_file():
+        metrics["keras"] = _with_both_tta_modes(
+            lambda mode: compute_metrics(
+                val_data.labels, predict_dataset(chooser, val_data.images, tta=mode, tta_below=tta_below)
+            ),
+            tta,
+        )
+    for variant in artifact.available_variants(artifact_dir):
+        metrics[variant] = _with_both_tta_modes(
+            lambda mode, variant=variant: _evaluate_variant(artifact_dir, variant, val_data, tta=mode), tta
+        )
+        log(f"{variant}: accuracy {metrics[variant]['accuracy']:.4f}, one pass {metrics[variant]['by_tta']['none']['accuracy']:.4f}")
+    for variant_metrics in metrics.values():
+        variant_metrics.update(tta=tta, tta_below=tta_below, dataset=val_data.source)
+    artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
+    default = spec.get("default_variant", "float")
+    plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG,
+                                f"{spec.get('name', artifact_dir.name)} ({default}, validation)")
     return spec, metrics
 
 

@@ -49,6 +49,8 @@ def test_it_names_a_corrupt_spec(artifact_copy):
     ({"tta": "sideways"}, "unknown tta 'sideways'"),
     ({"tta": "hflip", "tta_below": "high"}, "tta_below must be a score in (0, 1], got 'high'"),
     ({"tta": "hflip", "tta_below": 1.5}, "tta_below must be a score in (0, 1], got 1.5"),
+    ({"class_weights": [1.0, 2.0]}, "class_weights must be 7 positive numbers, got [1.0, 2.0]"),
+    ({"class_weights": [1, 1, 1, 0, 1, 1, 1]}, "class_weights must be 7 positive numbers, got [1, 1, 1, 0, 1, 1, 1]"),
 ])
 def test_it_names_a_spec_with_an_unknown_tta_setting(artifact_copy, change, message):
     spec = json.loads((artifact_copy / "spec.json").read_text())

@@ -27,6 +27,9 @@ def test_it_trains_exports_and_registers_a_model_version(folder_dataset, tmp_pat
     spec = json.loads((output / "spec.json").read_text())
     assert spec["labels"] == list(EMOTIONS)
     assert spec["input_size"] == 48
+    # The loss weights training used, which inference divides back out of the scores
+    # (this generated set is balanced: every class weighs the same).
+    assert spec["class_weights"] == [1.0] * 7
     # TTA chosen on the validation split (--tta auto): the chosen row first, every mode measured.
     assert spec["tta_choice"][0]["tta"] == spec["tta"] and spec["tta_choice"][0]["tta_below"] == spec.get("tta_below")
     assert {row["tta"] for row in spec["tta_choice"]} == {"none", "hflip", "hflip-zoom"}
