@@ -110,12 +110,12 @@ def main() -> None:
                 singles = timed(lambda: [classifier.classify([crop]) for crop in crops], max(args.repeats // 10, 3))
                 print(row(label, singles / len(crops), timed(lambda: classifier.classify(batch), args.repeats)))
 
-    model, weights = keras_baseline(args.keras or args.artifact / artifact.KERAS_FILE)
+    model, untrained_mark = keras_baseline(args.keras or args.artifact / artifact.KERAS_FILE)
     x1, x64 = preprocess_crops(one), preprocess_crops(batch)
-    print(row(f"Keras model.predict (baseline), no TTA{weights}",
+    print(row(f"Keras model.predict (baseline), no TTA{untrained_mark}",
               timed(lambda: model.predict(x1, verbose=0), args.repeats),
               timed(lambda: model.predict(x64, verbose=0), max(args.repeats // 2, 5))))
-    print(row(f"Keras model(x) direct call, no TTA{weights}",
+    print(row(f"Keras model(x) direct call, no TTA{untrained_mark}",
               timed(lambda: model(x1, training=False), args.repeats),
               timed(lambda: model(x64, training=False), max(args.repeats // 2, 5))))
 
@@ -132,7 +132,7 @@ def main() -> None:
               f"(start-up included; rc {result.returncode}; {result.stderr.strip().splitlines()[-1]})")
     else:
         print(f"(classify_faces timing skipped: {args.faces_dir} not found)")
-    if not (args.keras or args.artifact / artifact.KERAS_FILE).is_file():
+    if untrained_mark:
         print("* no model.keras in the artifact (the repo ships .tflite only): the same architecture, untrained,"
               " timed instead; pass --keras var/models/<run>/model.keras for the trained one")
 

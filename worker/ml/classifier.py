@@ -28,6 +28,11 @@ from worker.ml.preprocessing import TTA_VIEWS, preprocess_crops, tta_scores, und
 BATCH_BUCKETS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64)
 
 
+def _is_number(value) -> bool:
+    """A JSON number (bool is an int subclass in Python, but true/false in spec.json is not a number)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class Prediction:
     label: str  # lowercase emotion, one of emotions.labels.EMOTIONS
@@ -60,7 +65,7 @@ class EmotionClassifier:
         # Extra views only for faces whose first pass scores below this (None: every face).
         self.tta_below: float | None = self.spec.get("tta_below")
         if self.tta_below is not None and not (
-            isinstance(self.tta_below, (int, float)) and not isinstance(self.tta_below, bool) and 0 < self.tta_below <= 1
+            _is_number(self.tta_below) and 0 < self.tta_below <= 1
         ):
             raise ArtifactError(
                 f"{self.artifact_dir / artifact.SPEC_FILE}: tta_below must be a score in (0, 1], got {self.tta_below!r}"
@@ -69,8 +74,7 @@ class EmotionClassifier:
         self.class_weights: list[float] | None = self.spec.get("class_weights")
         if self.class_weights is not None and not (
             isinstance(self.class_weights, list) and len(self.class_weights) == len(self.labels)
-            and all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0 < w < float("inf")
-                    for w in self.class_weights)
+            and all(_is_number(w) and 0 < w < float("inf") for w in self.class_weights)
         ):
             raise ArtifactError(
                 f"{self.artifact_dir / artifact.SPEC_FILE}: class_weights must be {len(self.labels)} positive numbers,"

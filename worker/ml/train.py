@@ -263,6 +263,41 @@ def _with_both_tta_modes(measure: Callable[[str], dict], tta: str) -> dict:
     return metrics
 
 
+def _measure_scores(score_fn, val_data: Dataset, tta: str, tta_below: float | None) -> dict:
+    """metrics.json's entry for a score function (the Keras model), with and without the TTA."""
+    return _with_both_tta_modes(
+        lambda mode: compute_metrics(
+            val_data.labels, predict_dataset(score_fn, val_data.images, tta=mode, tta_below=tta_below)
+        ),
+        tta,
+    )
+
+
+def _measure_variant(artifact_dir: Path, variant: str, val_data: Dataset, tta: str) -> dict:
+    """metrics.json's entry for an exported .tflite variant, run by the classifier with the spec on disk."""
+    return _with_both_tta_modes(lambda mode: _evaluate_variant(artifact_dir, variant, val_data, tta=mode), tta)
+
+
+def _choose_tta(score_fn, val_data: Dataset, log: Log) -> list[dict]:
+    """choose_tta on the validation set, the choice logged; the chosen row first."""
+    table = choose_tta(score_fn, val_data.images, val_data.labels)
+    chosen = table[0]
+    below = f" below {chosen['tta_below']}" if chosen["tta_below"] else ""
+    log(f"test-time augmentation chosen on validation: {chosen['tta']}{below} "
+        f"(accuracy {chosen['accuracy']:.4f}, {chosen['passes_per_face']} passes per face)")
+    return table
+
+
+def _write_metrics(artifact_dir: Path, spec: dict, metrics: dict, val_data: Dataset) -> None:
+    """metrics.json (every entry tagged with the spec's TTA and the data) and the confusion-matrix plot."""
+    for variant_metrics in metrics.values():
+        variant_metrics.update(tta=spec["tta"], tta_below=spec.get("tta_below"), dataset=val_data.source)
+    artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
+    default = spec.get("default_variant", "float")
+    plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG,
+                                f"{spec.get('name', artifact_dir.name)} ({default}, validation)")
+
+
 def write_artifact(
     outcome: TrainOutcome,
     train_data: Dataset,
@@ -280,11 +315,8 @@ def write_artifact(
     keras_scores = _keras_scores(outcome.model, weights)
     tta, tta_below, tta_table = config.tta, config.tta_below, None
     if tta == "auto":
-        tta_table = choose_tta(keras_scores, val_data.images, val_data.labels)
+        tta_table = _choose_tta(keras_scores, val_data, log)
         tta, tta_below = tta_table[0]["tta"], tta_table[0]["tta_below"]
-        log(f"test-time augmentation chosen on validation: {tta}"
-            f"{f' below {tta_below}' if tta_below else ''} (accuracy {tta_table[0]['accuracy']:.4f}, "
-            f"{tta_table[0]['passes_per_face']} passes per face)")
     spec = {
         "name": name,
         "labels": list(EMOTIONS),
@@ -314,26 +346,16 @@ def write_artifact(
     inference_model.set_weights(outcome.model.get_weights())
     inference_model.save(artifact_dir / artifact.KERAS_FILE)
     metrics: dict = {}
-    keras_metrics = _with_both_tta_modes(
-        lambda mode: compute_metrics(
-            val_data.labels, predict_dataset(keras_scores, val_data.images, tta=mode, tta_below=tta_below)
-        ),
-        tta,
-    )
-    metrics["keras"] = keras_metrics
+    keras_metrics = metrics["keras"] = _measure_scores(keras_scores, val_data, tta, tta_below)
     export_float(outcome.model, artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
     artifact.write_spec(artifact_dir, spec)  # the classifier needs it to measure the .tflite variants
-    metrics["float"] = _with_both_tta_modes(
-        lambda mode: _evaluate_variant(artifact_dir, "float", val_data, tta=mode), tta
-    )
+    metrics["float"] = _measure_variant(artifact_dir, "float", val_data, tta)
     log(f"float .tflite: accuracy {metrics['float']['accuracy']:.4f} (keras {keras_metrics['accuracy']:.4f})")
     if int8:
         int8_path = artifact.tflite_path(artifact_dir, "int8")
         calibration = calibration_sample(train_data.images, train_data.labels, per_class=72, seed=config.seed)
         export_int8(outcome.model, int8_path, MODEL_INPUT_SIZE, calibration)
-        int8_metrics = _with_both_tta_modes(
-            lambda mode: _evaluate_variant(artifact_dir, "int8", val_data, tta=mode), tta
-        )
+        int8_metrics = _measure_variant(artifact_dir, "int8", val_data, tta)
         drop = metrics["float"]["accuracy"] - int8_metrics["accuracy"]
         log(f"int8 .tflite: accuracy {int8_metrics['accuracy']:.4f} ({drop * 100:+.2f} points below float)")
         if drop <= INT8_MAX_ACCURACY_DROP:
@@ -343,14 +365,10 @@ def write_artifact(
         else:
             int8_path.unlink()
             spec["int8_rejected"] = f"accuracy {int8_metrics['accuracy']:.4f} is more than 1 point below float"
-    for variant_metrics in metrics.values():
-        variant_metrics.update(tta=tta, tta_below=tta_below, dataset=val_data.source)
     artifact.write_spec(artifact_dir, spec)
-    artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
+    _write_metrics(artifact_dir, spec, metrics, val_data)
     artifact.write_json(artifact_dir / artifact.HISTORY_FILE, outcome.history)
     plots.plot_training_curves(outcome.history, artifact_dir / artifact.CURVES_PNG)
-    default = spec["default_variant"]
-    plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG, f"{name} ({default}, validation)")
     return spec, metrics
 
 
@@ -382,7 +400,7 @@ def remeasure_artifact(
 
         artifact.write_spec(artifact_dir, spec)  # the classifier reads class_weights from it
         chooser = EmotionClassifier(artifact_dir, variant="float", tta=False).predict_scores
-    table = choose_tta(chooser, val_data.images, val_data.labels)
+    table = _choose_tta(chooser, val_data, log)
     spec.update(tta=table[0]["tta"], tta_choice=table)
     spec.pop("tta_below", None)
     if table[0]["tta_below"]:
@@ -391,27 +409,13 @@ def remeasure_artifact(
                           "tta_chosen_with": "keras" if keras_file.is_file() else "float"}
     artifact.write_spec(artifact_dir, spec)
     tta, tta_below = spec["tta"], spec.get("tta_below")
-    log(f"test-time augmentation chosen on validation: {tta}{f' below {tta_below}' if tta_below else ''}"
-        f" (accuracy {table[0]['accuracy']:.4f}, {table[0]['passes_per_face']} passes per face)")
     metrics: dict = {}
     if keras_file.is_file():
-        metrics["keras"] = _with_both_tta_modes(
-            lambda mode: compute_metrics(
-                val_data.labels, predict_dataset(chooser, val_data.images, tta=mode, tta_below=tta_below)
-            ),
-            tta,
-        )
+        metrics["keras"] = _measure_scores(chooser, val_data, tta, tta_below)
     for variant in artifact.available_variants(artifact_dir):
-        metrics[variant] = _with_both_tta_modes(
-            lambda mode, variant=variant: _evaluate_variant(artifact_dir, variant, val_data, tta=mode), tta
-        )
+        metrics[variant] = _measure_variant(artifact_dir, variant, val_data, tta)
         log(f"{variant}: accuracy {metrics[variant]['accuracy']:.4f}, one pass {metrics[variant]['by_tta']['none']['accuracy']:.4f}")
-    for variant_metrics in metrics.values():
-        variant_metrics.update(tta=tta, tta_below=tta_below, dataset=val_data.source)
-    artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
-    default = spec.get("default_variant", "float")
-    plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG,
-                                f"{spec.get('name', artifact_dir.name)} ({default}, validation)")
+    _write_metrics(artifact_dir, spec, metrics, val_data)
     return spec, metrics
 
 
