@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import SummaryCounts, summary_from_counts, validate_threshold
+from emotions.filters import EventFilter
 from emotions.services.legacy_csv import BadRow
 from emotions.services.legacy_rows import read_legacy_batches
 

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Func, IntegerField, Q
 
-from analytics.filters import EventFilter
 from cameras.models import Location
+from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, SENTIMENT_OF, SENTIMENTS, legacy_name
 from emotions.services.legacy_csv import format_legacy_timestamp
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import hour_label
 from analytics.selectors._counts import percentages_of
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.series import emotion_daily_series
 from analytics.selectors.summary import legacy_summary
+from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 
 EMOTION_NAMES = [legacy_name(label) for label in EMOTIONS]

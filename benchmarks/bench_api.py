@@ -47,10 +47,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from analytics.filters import EventFilter  # noqa: E402
 from analytics.legacy_summary import emotion_summary  # noqa: E402
 from analytics.selectors.summary import legacy_summary  # noqa: E402
 from cameras.models import Camera, Exhibit, Location  # noqa: E402
+from emotions.filters import EventFilter  # noqa: E402
 from emotions.models import EmotionEvent, Visit  # noqa: E402
 from emotions.services.legacy_csv import legacy_csv_export  # noqa: E402
 

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import DEFAULT_THRESHOLD
 from cameras.models import Camera, Exhibit, Location
+from emotions.filters import EventFilter
 
 FILTER_PARAMS = ("since", "until", "location", "location_id", "exhibit", "camera")
 THRESHOLD_PARAM = "threshold"

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, QuerySet, Sum
 
-from analytics.filters import EventFilter
 from analytics.models import NONE_KEY, ROLLUP_THRESHOLD, EventHourlyCount
 from cameras.models import Location
+from emotions.filters import EventFilter
 
 
 @dataclass(frozen=True)

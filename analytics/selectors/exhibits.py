@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Sum
 
-from analytics.filters import EventFilter
 from analytics.selectors._counts import dominant_of, empty_emotion_counts
 from analytics.selectors.event_counts import counted_events
 from cameras.models import Exhibit
+from emotions.filters import EventFilter
 from emotions.labels import legacy_name
 
 

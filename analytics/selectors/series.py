@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
-from analytics.filters import EventFilter
 from analytics.selectors._counts import empty_emotion_counts, sentiment_counts_of
 from analytics.selectors.event_counts import counted_events
+from emotions.filters import EventFilter
 from emotions.labels import legacy_name
 
 

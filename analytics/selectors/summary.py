@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db.models import Sum
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import (
     LocalHour,
     SummaryCounts,
@@ -20,6 +19,7 @@ from analytics.legacy_summary import (
 )
 from analytics.selectors.event_counts import hourly_count_rows, hourly_counts_answer
 from cameras.models import Location
+from emotions.filters import EventFilter
 
 
 def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from analytics.filters import EventFilter
+from emotions.filters import EventFilter
 from emotions.models import Visit
 
 

@@ -12,7 +12,7 @@ import csv
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 
-from analytics.filters import EventFilter
+from emotions.filters import EventFilter
 from emotions.models import EmotionEvent
 from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from analytics.filters import EventFilter
 from cameras.models import Location
+from emotions.filters import EventFilter
 
 
 def local_datetime(text: str) -> datetime:

@@ -37,8 +37,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from tqdm import tqdm
 
-from analytics.filters import EventFilter
 from cameras.models import Location
+from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, legacy_name
 from emotions.models import EmotionEvent
 

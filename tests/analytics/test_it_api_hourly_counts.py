@@ -13,11 +13,11 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.test import override_settings
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import emotion_summary
 from analytics.models import EventHourlyCount
 from analytics.selectors.event_counts import hourly_counts_answer
 from analytics.selectors.summary import legacy_summary
+from emotions.filters import EventFilter
 from emotions.models import EmotionEvent
 from tests.analytics.web_fixtures import local, museum, staff_api, viewer_api, viewer_user  # noqa: F401
 from tests.conftest import require_service

@@ -1,8 +1,8 @@
 """GET /api/analytics/summary/ is exactly the legacy JSON of analyze_emotions, for any filter."""
 import pytest
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import emotion_summary
+from emotions.filters import EventFilter
 from tests.analytics.web_fixtures import MUSEUM_EXPECTED, local, museum, staff_api, viewer_api, viewer_user  # noqa: F401
 
 URL = "/api/analytics/summary/"

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from analytics.filters import EventFilter
 from analytics.legacy_summary import emotion_summary
+from emotions.filters import EventFilter
 from emotions.services.legacy_csv import legacy_csv_import
 from tests.emotions.legacy_files import museum_csv
 

@@ -1,4 +1,4 @@
-"""One filter shape for every analytics read (command, API, reports)."""
+"""One filter shape for every read of events and visits (analytics command, API, reports; CSV export)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
