@@ -31,7 +31,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from worker.ml import artifact  # noqa: E402
+from emotions import model_artifact  # noqa: E402
 from worker.ml.classifier import EmotionClassifier  # noqa: E402
 from worker.ml.preprocessing import preprocess_crops  # noqa: E402
 
@@ -101,7 +101,7 @@ def main() -> None:
     print(f"crops: {source}; batch 1 = each of the 64 crops classified alone, batch 64 = all at once")
     print(f"{'path':<44} {'batch 1':>17} {'batch 64':>20} {'(per face)':>16}")
 
-    for variant in artifact.available_variants(args.artifact):
+    for variant in model_artifact.available_variants(args.artifact):
         for threads in args.threads:
             for tta in (True, False):
                 classifier = EmotionClassifier(args.artifact, variant=variant, num_threads=threads, tta=tta)
@@ -110,7 +110,7 @@ def main() -> None:
                 singles = timed(lambda: [classifier.classify([crop]) for crop in crops], max(args.repeats // 10, 3))
                 print(row(label, singles / len(crops), timed(lambda: classifier.classify(batch), args.repeats)))
 
-    model, untrained_mark = keras_baseline(args.keras or args.artifact / artifact.KERAS_FILE)
+    model, untrained_mark = keras_baseline(args.keras or args.artifact / model_artifact.KERAS_FILE)
     x1, x64 = preprocess_crops(one), preprocess_crops(batch)
     print(row(f"Keras model.predict (baseline), no TTA{untrained_mark}",
               timed(lambda: model.predict(x1, verbose=0), args.repeats),

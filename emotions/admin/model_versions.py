@@ -10,6 +10,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from emotions import model_artifact
+from emotions.model_artifact import ArtifactError
 from emotions.models import ModelVersion
 from emotions.services.model_versions import (
     model_version_activate,
@@ -17,10 +19,8 @@ from emotions.services.model_versions import (
     model_version_files_replaced,
     shipped_model_name,
 )
-from worker.ml import artifact
-from worker.ml.artifact import ArtifactError
 
-PLOTS = ((artifact.CURVES_PNG, "Training curves"), (artifact.CONFUSION_PNG, "Confusion matrix"))
+PLOTS = ((model_artifact.CURVES_PNG, "Training curves"), (model_artifact.CONFUSION_PNG, "Confusion matrix"))
 MAX_PLOT_BYTES = 2_000_000  # inline data: URIs; a bigger file is not a plot we wrote
 
 

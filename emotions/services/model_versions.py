@@ -15,8 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from emotions import model_artifact
 from emotions.models import ModelVersion
-from worker.ml import artifact
 
 SHIPPED_NAME_PREFIX = "shipped-"
 
@@ -46,8 +46,8 @@ def model_version_register(
     activate: bool = False,
 ) -> ModelVersion:
     """A ModelVersion for an artifact folder; metrics come from its metrics.json (checked readable)."""
-    spec = artifact.read_spec(Path(artifact_dir))
-    metrics = artifact.read_metrics(Path(artifact_dir))
+    spec = model_artifact.read_spec(Path(artifact_dir))
+    metrics = model_artifact.read_metrics(Path(artifact_dir))
     headline = metrics.get(spec.get("default_variant", "float")) or metrics.get("float") or {}
     version = ModelVersion.objects.create(
         name=name,
@@ -68,7 +68,7 @@ def model_version_register(
 
 def shipped_model_name() -> str:
     """The ModelVersion name of the model now in SHIPPED_MODEL_DIR: the prefix + its spec's name."""
-    spec = artifact.read_spec(Path(settings.SHIPPED_MODEL_DIR))
+    spec = model_artifact.read_spec(Path(settings.SHIPPED_MODEL_DIR))
     return SHIPPED_NAME_PREFIX + str(spec.get("name") or "model")
 
 
@@ -81,10 +81,10 @@ def model_version_files_replaced(*, model_version: ModelVersion) -> bool:
 @transaction.atomic
 def model_version_activate(*, model_version: ModelVersion) -> ModelVersion:
     """Make this the one active model (the unique constraint allows one; the old one is cleared first)."""
-    artifact.read_spec(model_version_artifact_path(model_version=model_version))  # refuse a broken artifact
+    model_artifact.read_spec(model_version_artifact_path(model_version=model_version))  # refuse a broken artifact
     if model_version_files_replaced(model_version=model_version):
         # Its files are gone: activating it would run the new model under the old name.
-        raise artifact.ArtifactError(
+        raise model_artifact.ArtifactError(
             f"{model_version.name} was replaced by {shipped_model_name()} in {model_version.artifact_dir}"
         )
     ModelVersion.objects.select_for_update().filter(is_active=True).exclude(pk=model_version.pk).update(

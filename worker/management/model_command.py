@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from museum_site.db_ready import require_migrated_database
-from worker.ml.artifact import ArtifactError
+from emotions.model_artifact import ArtifactError
 
 
 class ModelCommand(BaseCommand):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from worker.ml import artifact
-from worker.ml.artifact import ArtifactError
+from emotions import model_artifact
+from emotions.model_artifact import ArtifactError
 from worker.ml.preprocessing import TTA_VIEWS, preprocess_crops, tta_scores, undo_class_weights
 
 # Batches are padded up to one of these sizes, so each interpreter keeps a fixed
@@ -52,14 +52,14 @@ class EmotionClassifier:
         tta: bool | None = None,
     ):
         self.artifact_dir = Path(artifact_dir)
-        self.spec = artifact.read_spec(self.artifact_dir)
+        self.spec = model_artifact.read_spec(self.artifact_dir)
         self.labels: tuple[str, ...] = tuple(self.spec["labels"])
         self.input_size: int = self.spec["input_size"]
         # The spec says which test-time augmentation the model was measured with; `tta=False`
         # trades some accuracy for a single pass per face (see docs/model.md).
         spec_tta = self.spec.get("tta", "none")
         if spec_tta not in TTA_VIEWS:
-            raise ArtifactError(f"{self.artifact_dir / artifact.SPEC_FILE}: unknown tta {spec_tta!r}")
+            raise ArtifactError(f"{self.artifact_dir / model_artifact.SPEC_FILE}: unknown tta {spec_tta!r}")
         self.tta: bool = spec_tta != "none" if tta is None else tta
         self.tta_views: str = spec_tta if spec_tta != "none" else "hflip"
         # Extra views only for faces whose first pass scores below this (None: every face).
@@ -68,7 +68,7 @@ class EmotionClassifier:
             _is_number(self.tta_below) and 0 < self.tta_below <= 1
         ):
             raise ArtifactError(
-                f"{self.artifact_dir / artifact.SPEC_FILE}: tta_below must be a score in (0, 1], got {self.tta_below!r}"
+                f"{self.artifact_dir / model_artifact.SPEC_FILE}: tta_below must be a score in (0, 1], got {self.tta_below!r}"
             )
         # Per-class loss weights of training, divided out of every pass's scores (undo_class_weights).
         self.class_weights: list[float] | None = self.spec.get("class_weights")
@@ -77,11 +77,11 @@ class EmotionClassifier:
             and all(_is_number(w) and 0 < w < float("inf") for w in self.class_weights)
         ):
             raise ArtifactError(
-                f"{self.artifact_dir / artifact.SPEC_FILE}: class_weights must be {len(self.labels)} positive numbers,"
+                f"{self.artifact_dir / model_artifact.SPEC_FILE}: class_weights must be {len(self.labels)} positive numbers,"
                 f" got {self.class_weights!r}"
             )
         self.variant = variant or self.spec.get("default_variant") or "float"
-        self.model_path = artifact.tflite_path(self.artifact_dir, self.variant)
+        self.model_path = model_artifact.tflite_path(self.artifact_dir, self.variant)
         if not self.model_path.is_file():
             raise ArtifactError(f"model file missing: {self.model_path}")
         self.num_threads = num_threads

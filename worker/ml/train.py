@@ -21,8 +21,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from emotions import model_artifact  # noqa: E402
 from emotions.labels import EMOTIONS  # noqa: E402
-from worker.ml import artifact, plots  # noqa: E402
+from worker.ml import plots  # noqa: E402
 from worker.ml.data import Dataset, load_training_data  # noqa: E402
 from worker.ml.evaluate import choose_tta, compute_metrics, predict_dataset  # noqa: E402
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
@@ -196,7 +197,7 @@ class EpochCheckpoint(keras.callbacks.Callback):
         if epoch + 1 - self.state["best_epoch"] >= self.patience:
             self.state["stopped_early"] = True
             self.model.stop_training = True
-        artifact.write_json(self.folder / "state.json", self.state)
+        model_artifact.write_json(self.folder / "state.json", self.state)
         self.log(
             f"epoch {epoch + 1}: val_accuracy {val_accuracy:.4f} (best {self.state['best_val_accuracy']:.4f} "
             f"at {self.state['best_epoch']}), {self.state['seconds']:.0f}s of training so far"
@@ -292,9 +293,9 @@ def _write_metrics(artifact_dir: Path, spec: dict, metrics: dict, val_data: Data
     """metrics.json (every entry tagged with the spec's TTA and the data) and the confusion-matrix plot."""
     for variant_metrics in metrics.values():
         variant_metrics.update(tta=spec["tta"], tta_below=spec.get("tta_below"), dataset=val_data.source)
-    artifact.write_json(artifact_dir / artifact.METRICS_FILE, metrics)
+    model_artifact.write_json(artifact_dir / model_artifact.METRICS_FILE, metrics)
     default = spec.get("default_variant", "float")
-    plots.plot_confusion_matrix(metrics[default], artifact_dir / artifact.CONFUSION_PNG,
+    plots.plot_confusion_matrix(metrics[default], artifact_dir / model_artifact.CONFUSION_PNG,
                                 f"{spec.get('name', artifact_dir.name)} ({default}, validation)")
 
 
@@ -344,15 +345,15 @@ def write_artifact(
     # A fresh, uncompiled copy: the artifact needs the weights, not the optimizer's state (3x smaller).
     inference_model = build_model(num_classes=len(EMOTIONS))
     inference_model.set_weights(outcome.model.get_weights())
-    inference_model.save(artifact_dir / artifact.KERAS_FILE)
+    inference_model.save(artifact_dir / model_artifact.KERAS_FILE)
     metrics: dict = {}
     keras_metrics = metrics["keras"] = _measure_scores(keras_scores, val_data, tta, tta_below)
-    export_float(outcome.model, artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
-    artifact.write_spec(artifact_dir, spec)  # the classifier needs it to measure the .tflite variants
+    export_float(outcome.model, model_artifact.tflite_path(artifact_dir, "float"), MODEL_INPUT_SIZE)
+    model_artifact.write_spec(artifact_dir, spec)  # the classifier needs it to measure the .tflite variants
     metrics["float"] = _measure_variant(artifact_dir, "float", val_data, tta)
     log(f"float .tflite: accuracy {metrics['float']['accuracy']:.4f} (keras {keras_metrics['accuracy']:.4f})")
     if int8:
-        int8_path = artifact.tflite_path(artifact_dir, "int8")
+        int8_path = model_artifact.tflite_path(artifact_dir, "int8")
         calibration = calibration_sample(train_data.images, train_data.labels, per_class=72, seed=config.seed)
         export_int8(outcome.model, int8_path, MODEL_INPUT_SIZE, calibration)
         int8_metrics = _measure_variant(artifact_dir, "int8", val_data, tta)
@@ -365,10 +366,10 @@ def write_artifact(
         else:
             int8_path.unlink()
             spec["int8_rejected"] = f"accuracy {int8_metrics['accuracy']:.4f} is more than 1 point below float"
-    artifact.write_spec(artifact_dir, spec)
+    model_artifact.write_spec(artifact_dir, spec)
     _write_metrics(artifact_dir, spec, metrics, val_data)
-    artifact.write_json(artifact_dir / artifact.HISTORY_FILE, outcome.history)
-    plots.plot_training_curves(outcome.history, artifact_dir / artifact.CURVES_PNG)
+    model_artifact.write_json(artifact_dir / model_artifact.HISTORY_FILE, outcome.history)
+    plots.plot_training_curves(outcome.history, artifact_dir / model_artifact.CURVES_PNG)
     return spec, metrics
 
 
@@ -384,21 +385,21 @@ def remeasure_artifact(
     plot are rewritten. The model files are not touched.
     """
     artifact_dir = Path(artifact_dir)
-    spec = artifact.read_spec(artifact_dir)
+    spec = model_artifact.read_spec(artifact_dir)
     spec.pop("format_version", None)
     if add_class_weights:
         counts = spec.get("training", {}).get("train_class_counts")
         if not counts or set(counts) != set(EMOTIONS):
-            raise artifact.ArtifactError(f"{artifact_dir / artifact.SPEC_FILE}: no training class counts to weigh by")
+            raise model_artifact.ArtifactError(f"{artifact_dir / model_artifact.SPEC_FILE}: no training class counts to weigh by")
         labels = np.repeat(np.arange(len(EMOTIONS)), [int(counts[label]) for label in EMOTIONS])
         spec["class_weights"] = class_weights_for_spec(labels, len(EMOTIONS))
-    keras_file = artifact_dir / artifact.KERAS_FILE
+    keras_file = artifact_dir / model_artifact.KERAS_FILE
     if keras_file.is_file():
         chooser = _keras_scores(keras.models.load_model(keras_file, compile=False), spec.get("class_weights"))
     else:
         from worker.ml.classifier import EmotionClassifier
 
-        artifact.write_spec(artifact_dir, spec)  # the classifier reads class_weights from it
+        model_artifact.write_spec(artifact_dir, spec)  # the classifier reads class_weights from it
         chooser = EmotionClassifier(artifact_dir, variant="float", tta=False).predict_scores
     table = _choose_tta(chooser, val_data, log)
     spec.update(tta=table[0]["tta"], tta_choice=table)
@@ -407,12 +408,12 @@ def remeasure_artifact(
         spec["tta_below"] = table[0]["tta_below"]
     spec["remeasured"] = {"data": val_data.source, "class_weights_added": add_class_weights,
                           "tta_chosen_with": "keras" if keras_file.is_file() else "float"}
-    artifact.write_spec(artifact_dir, spec)
+    model_artifact.write_spec(artifact_dir, spec)
     tta, tta_below = spec["tta"], spec.get("tta_below")
     metrics: dict = {}
     if keras_file.is_file():
         metrics["keras"] = _measure_scores(chooser, val_data, tta, tta_below)
-    for variant in artifact.available_variants(artifact_dir):
+    for variant in model_artifact.available_variants(artifact_dir):
         metrics[variant] = _measure_variant(artifact_dir, variant, val_data, tta)
         log(f"{variant}: accuracy {metrics[variant]['accuracy']:.4f}, one pass {metrics[variant]['by_tta']['none']['accuracy']:.4f}")
     _write_metrics(artifact_dir, spec, metrics, val_data)
@@ -460,8 +461,8 @@ def copy_for_shipping(artifact_dir: Path, target: Path) -> None:
     for item in target.iterdir():
         if item.is_file():
             item.unlink()
-    names = [artifact.SPEC_FILE, artifact.LABELS_FILE, artifact.METRICS_FILE, artifact.HISTORY_FILE,
-             artifact.CURVES_PNG, artifact.CONFUSION_PNG, *artifact.TFLITE_FILES.values()]
+    names = [model_artifact.SPEC_FILE, model_artifact.LABELS_FILE, model_artifact.METRICS_FILE, model_artifact.HISTORY_FILE,
+             model_artifact.CURVES_PNG, model_artifact.CONFUSION_PNG, *model_artifact.TFLITE_FILES.values()]
     for file_name in names:
         if (artifact_dir / file_name).exists():
             shutil.copy2(artifact_dir / file_name, target / file_name)

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import IntegrityError
 
+from emotions.model_artifact import ArtifactError
 from emotions.models import ModelVersion
 from emotions.services.model_versions import (
     active_model_version_ensure,
@@ -14,7 +15,6 @@ from emotions.services.model_versions import (
     model_version_register,
 )
 from worker.ml.active import get_active_classifier
-from worker.ml.artifact import ArtifactError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_process_classifier")]
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from worker.ml.artifact import ArtifactError
+from emotions.model_artifact import ArtifactError
 from worker.ml.classifier import EmotionClassifier
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from emotions.model_artifact import ArtifactError
 from emotions.models import ModelVersion
 from emotions.services.model_versions import model_version_activate
 from tests.factories import EmotionEventFactory
 from worker.ml.active import get_active_classifier
-from worker.ml.artifact import ArtifactError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_process_classifier")]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from emotions.model_artifact import ArtifactError
 from worker.management.model_command import ModelCommand, load_classifier
-from worker.ml.artifact import ArtifactError
 from worker.ml.data import DatasetError
 
 
@@ -21,7 +21,7 @@ class Command(ModelCommand):
         parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
 
     def handle(self, *args, **opts):
-        from worker.ml import artifact
+        from emotions import model_artifact
         from worker.ml.data import load_labelled
         from worker.ml.evaluate import compute_metrics, format_metrics
         from worker.ml.preprocessing import to_model_input
@@ -29,7 +29,7 @@ class Command(ModelCommand):
         base = load_classifier(opts["version"], opts["artifact"], None)
         try:
             dataset = load_labelled(opts["data"], base.input_size)
-            variants = [opts["variant"]] if opts["variant"] else artifact.available_variants(base.artifact_dir)
+            variants = [opts["variant"]] if opts["variant"] else model_artifact.available_variants(base.artifact_dir)
             results = {}
             for variant in variants:
                 classifier = load_classifier(None, base.artifact_dir, variant)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from worker.ml.artifact import ArtifactError
+from emotions.model_artifact import ArtifactError
 from worker.ml.data import DatasetError
 
 
@@ -24,13 +24,13 @@ class Command(BaseCommand):
                             help="record the class weights training used (from the spec's class counts)")
 
     def handle(self, *args, **opts):
-        from worker.ml import artifact
+        from emotions import model_artifact
         from worker.ml.data import load_labelled
         from worker.ml.train import remeasure_artifact
 
         try:
-            spec = artifact.read_spec(opts["artifact"])
-            if not artifact.available_variants(opts["artifact"]):
+            spec = model_artifact.read_spec(opts["artifact"])
+            if not model_artifact.available_variants(opts["artifact"]):
                 raise ArtifactError(f"no .tflite model in {opts['artifact']}")
             dataset = load_labelled(opts["data"], spec["input_size"])
             for where, reason in dataset.skipped:

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from emotions.model_artifact import ArtifactError
 from emotions.models import ModelVersion
 from museum_site.db_ready import require_migrated_database
-from worker.ml.artifact import ArtifactError
 from worker.ml.data import DatasetError
 
 

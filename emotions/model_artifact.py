@@ -1,5 +1,9 @@
 """The artifact folder a training run writes, and the checks that read it back.
 
+Plain Python (no Django, no TensorFlow), like labels.py: training and the
+classifier write and read it, and ModelVersion (its admin, its registration)
+reads its spec, metrics and plots.
+
     spec.json            labels, input size, preprocessing, TTA, variants, training info
     labels.txt           one label per line, output order
     metrics.json         {variant: metrics} on the validation set
