@@ -19,7 +19,7 @@ from django.conf import settings
 
 from analytics.legacy_summary import SummaryCounts, summary_from_counts, validate_threshold
 from emotions.filters import EventFilter
-from emotions.services.legacy_csv import BadRow
+from emotions.legacy_format import BadRow
 from emotions.services.legacy_rows import read_legacy_batches
 
 CSV_BATCH_SIZE = 250_000

@@ -22,7 +22,7 @@ from django.db.models import Count, Func, IntegerField, Q
 from cameras.models import Location
 from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, SENTIMENT_OF, SENTIMENTS, legacy_name
-from emotions.services.legacy_csv import format_legacy_timestamp
+from emotions.legacy_format import format_legacy_timestamp
 
 DEFAULT_THRESHOLD = 0.6
 

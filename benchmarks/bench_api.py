@@ -51,8 +51,8 @@ from analytics.legacy_summary import emotion_summary  # noqa: E402
 from analytics.selectors.summary import legacy_summary  # noqa: E402
 from cameras.models import Camera, Exhibit, Location  # noqa: E402
 from emotions.filters import EventFilter  # noqa: E402
+from emotions.legacy_export import legacy_csv_export  # noqa: E402
 from emotions.models import EmotionEvent, Visit  # noqa: E402
-from emotions.services.legacy_csv import legacy_csv_export  # noqa: E402
 
 BENCH_USER = "bench-staff"
 BENCH_PASSWORD = "bench-only-password-123"

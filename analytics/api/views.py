@@ -32,8 +32,9 @@ from analytics.selectors.summary import legacy_summary
 from analytics.selectors.visits import visit_list
 from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
+from emotions.legacy_export import legacy_csv_rows
+from emotions.legacy_format import LEGACY_COLUMNS
 from emotions.services.ingest import IngestRejected, events_ingest
-from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
 
 FILTER_PARAMETERS = [
     OpenApiParameter("since", OpenApiTypes.STR, description="From this local date (YYYY-MM-DD) or ISO date-time, inclusive."),

@@ -13,8 +13,9 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from emotions.filters import EventFilter
+from emotions.legacy_export import legacy_csv_rows
+from emotions.legacy_format import LEGACY_COLUMNS
 from emotions.models import EmotionEvent
-from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
 
 
 class _Echo:

@@ -1,12 +1,7 @@
-"""Import and export of the prototype's `emotion_log.csv`.
+"""Import of the prototype's `emotion_log.csv` (the format: emotions/legacy_format.py;
+the export: emotions/legacy_export.py).
 
-Format: a header `Timestamp,CameraLocation,Emotion,Confidence` (columns found by
-name, extra ones ignored), then one row per classified face, e.g.
-
-    2025-11-25 14:03:07.412,Exhibit Hall A,Happy,0.8734512329101562
-
-Timestamps are naive local times in settings.TIME_ZONE with milliseconds. What
-makes a row bad is decided in one place, emotions/services/legacy_rows.py,
+What makes a row bad is decided in one place, emotions/services/legacy_rows.py,
 shared with the `analyze_emotions --csv` path.
 
 The import streams in batches: rows are validated column-wise (pandas), get a
@@ -18,52 +13,28 @@ file, a longer version of it, or a file this module exported adds nothing twice.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime
 from pathlib import Path
 from typing import IO
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
 from tqdm import tqdm
 
 from cameras.models import Location
-from emotions.filters import EventFilter
-from emotions.labels import EMOTIONS, legacy_name
+from emotions.legacy_format import BadRow, LegacyCsvError
 from emotions.models import EmotionEvent
 
-LEGACY_COLUMNS: tuple[str, ...] = ("Timestamp", "CameraLocation", "Emotion", "Confidence")
-# `YYYY-MM-DD HH:MM:SS` with an optional 1-6 digit fraction (the prototype wrote 3).
-TIMESTAMP_PATTERN = r"\d{4}-\d\d-\d\d ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?"
-LOCATION_NAME_MAX = Location._meta.get_field("name").max_length
 DEFAULT_BATCH_SIZE = 50_000
 # The import result keeps this many bad rows for callers; `on_bad_row` sees them all.
 KEPT_BAD_ROWS = 100
-
-_UTC = dt_timezone.utc
-
-
-class LegacyCsvError(Exception):
-    """The file as a whole can't be read (missing column, no header, not UTF-8...)."""
-
-
-@dataclass(frozen=True)
-class BadRow:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass
@@ -74,30 +45,6 @@ class ImportResult:
     bad_row_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)  # the first KEPT_BAD_ROWS
     locations_created: list[str] = field(default_factory=list)
-
-
-def format_legacy_timestamp(value: datetime) -> str:
-    """Aware datetime -> '2025-11-25 14:03:07.412' in TIME_ZONE (milliseconds, truncated)."""
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-    return local.isoformat(sep=" ", timespec="milliseconds")
-
-
-def legacy_column_positions(header: list[str]) -> tuple[int, ...]:
-    """Where Timestamp, CameraLocation, Emotion, Confidence are; LegacyCsvError naming any missing."""
-    names = [name.strip() for name in header]
-    missing = [column for column in LEGACY_COLUMNS if column not in names]
-    if missing:
-        raise LegacyCsvError(
-            f"missing required column(s): {', '.join(missing)} "
-            f"(header is {','.join(names)!r}; expected {','.join(LEGACY_COLUMNS)})"
-        )
-    return tuple(names.index(column) for column in LEGACY_COLUMNS)
-
-
-def open_legacy_csv_text(path: Path) -> io.TextIOWrapper:
-    """How emotion_log.csv is opened: a BOM is tolerated; surrogateescape turns bytes
-    that aren't UTF-8 into a bad row (a location that isn't valid text) instead of a crash."""
-    return path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
 class EventKeys:
@@ -361,59 +308,4 @@ def legacy_csv_import(
             result.rows_inserted += writer.finish()
     result.rows_already_present = result.rows_read - result.bad_row_count - result.rows_inserted
     return result
-
-
-class _OffsetCache:
-    """UTC datetime -> local naive datetime, with the offset cached per UTC hour."""
-
-    def __init__(self, tz: ZoneInfo):
-        self.tz = tz
-        self._hours: dict[tuple[int, int, int, int], timedelta | None] = {}
-
-    def local(self, value: datetime) -> datetime:
-        key = (value.year, value.month, value.day, value.hour)
-        offset = self._hours.get(key, False)
-        if offset is False:
-            start = value.replace(minute=0, second=0, microsecond=0)
-            end = start + timedelta(minutes=59, seconds=59, microseconds=999_999)
-            first, last = start.astimezone(self.tz).utcoffset(), end.astimezone(self.tz).utcoffset()
-            offset = self._hours[key] = first if first == last else None
-        if offset is None:  # the clocks change inside this hour
-            return value.astimezone(self.tz).replace(tzinfo=None)
-        return value.replace(tzinfo=None) + offset
-
-
-def legacy_csv_rows(
-    *, event_filter: EventFilter, queryset: QuerySet[EmotionEvent] | None = None
-) -> Iterator[tuple[str, str, str, str]]:
-    """The events as legacy CSV fields, in time order, streamed from the database.
-
-    `queryset` narrows the events further (the admin's selection).
-    """
-    tz = ZoneInfo(settings.TIME_ZONE)
-    offsets = _OffsetCache(tz)
-    names = {label: legacy_name(label) for label in EMOTIONS}
-    events = (
-        event_filter.events(queryset)
-        .order_by("timestamp", "id")
-        .values_list("timestamp", "location__name", "emotion", "confidence")
-    )
-    for timestamp, location, emotion, confidence in events.iterator(chunk_size=20_000):
-        local = offsets.local(timestamp.astimezone(_UTC))
-        yield local.isoformat(sep=" ", timespec="milliseconds"), location, names[emotion], repr(confidence)
-
-
-def legacy_csv_export(*, out: IO[str], event_filter: EventFilter) -> int:
-    """Write the events as emotion_log.csv text to `out`; return the number of rows.
-
-    Confidence is written with repr(), the shortest text that reads back as the
-    same float, so importing then exporting gives back the original rows.
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LEGACY_COLUMNS)
-    count = 0
-    for count, row in enumerate(legacy_csv_rows(event_filter=event_filter), start=1):
-        writer.writerow(row)
-    return count
-
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from emotions.labels import parse_label
-from emotions.services.legacy_csv import (
+from emotions.legacy_format import (
     LEGACY_COLUMNS,
     LOCATION_NAME_MAX,
     TIMESTAMP_PATTERN,

@@ -4,7 +4,7 @@ import io
 import pytest
 
 from emotions.filters import EventFilter
-from emotions.services.legacy_csv import legacy_csv_export
+from emotions.legacy_export import legacy_csv_export
 from tests.analytics.web_fixtures import local, museum, viewer_api, viewer_user  # noqa: F401
 
 

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from analytics.legacy_pandas import csv_emotion_summary
 from analytics.legacy_summary import DEFAULT_THRESHOLD, validate_threshold
 from analytics.selectors.summary import legacy_summary
+from emotions.legacy_format import LegacyCsvError
 from emotions.management.legacy_args import add_event_filter_arguments, event_filter_from_options
-from emotions.services.legacy_csv import LegacyCsvError
 
 
 class Command(BaseCommand):

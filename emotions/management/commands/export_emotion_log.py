@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from emotions.legacy_export import legacy_csv_export
 from emotions.management.legacy_args import add_event_filter_arguments, event_filter_from_options
-from emotions.services.legacy_csv import legacy_csv_export
 from museum_site.db_ready import require_migrated_database
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from emotions.services.legacy_csv import DEFAULT_BATCH_SIZE, BadRow, LegacyCsvError, legacy_csv_import
+from emotions.legacy_format import BadRow, LegacyCsvError
+from emotions.services.legacy_csv import DEFAULT_BATCH_SIZE, legacy_csv_import
 from museum_site.db_ready import require_migrated_database
 
 
