@@ -24,8 +24,8 @@ def load_classifier(version: str | None, artifact_dir: Path | None, variant: str
     """The classifier a command asked for: --artifact, --version, or the active model."""
     from emotions.models import ModelVersion
     from emotions.services.model_versions import model_version_artifact_path
-    from worker.ml.active import classifier_options
-    from worker.ml.classifier import EmotionClassifier, get_active_classifier
+    from worker.ml.active import classifier_options, get_active_classifier
+    from worker.ml.classifier import EmotionClassifier
 
     if artifact_dir is None:
         require_migrated_database()  # ModelVersion rows name the model

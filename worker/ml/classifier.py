@@ -3,7 +3,7 @@
 This module must not import TensorFlow: camera workers (and a Raspberry Pi or
 Jetson) install only `ai-edge-litert`. It is also Django-free; the process-wide
 active classifier (the active ModelVersion, else the shipped model) comes from
-`get_active_classifier()`, which asks Django only when called.
+`worker.ml.active.get_active_classifier()`, the one Django-aware piece.
 
     classifier = EmotionClassifier("worker/ml/shipped_model")
     [p.label for p in classifier.classify([crop_bgr, crop_gray])]
@@ -153,10 +153,3 @@ class EmotionClassifier:
         best = int(np.argmax(row))
         scores = {label: round(float(s), 6) for label, s in zip(self.labels, row)}
         return Prediction(label=self.labels[best], confidence=scores[self.labels[best]], scores=scores)
-
-
-def get_active_classifier() -> EmotionClassifier:
-    """The process-wide classifier of the active ModelVersion (shipped model if none); loaded once."""
-    from worker.ml.active import get_active_classifier as load
-
-    return load()

@@ -230,7 +230,7 @@ def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> 
 # ---- the segment ------------------------------------------------------------------
 
 def _classifier_get():
-    from worker.ml.classifier import get_active_classifier
+    from worker.ml.active import get_active_classifier
 
     return get_active_classifier()
 

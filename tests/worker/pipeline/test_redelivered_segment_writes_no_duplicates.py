@@ -46,7 +46,7 @@ def cameras(two_faces_video):
 
 @pytest.fixture
 def classifier(db):
-    from worker.ml.classifier import get_active_classifier
+    from worker.ml.active import get_active_classifier
 
     return get_active_classifier()
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         require_migrated_database()
-        from worker.ml.classifier import get_active_classifier
+        from worker.ml.active import get_active_classifier
         from worker.pipeline.detector import detector_create
         from worker.pipeline.file_faces import faces_in_files
         from worker.pipeline.pipeline import FacePipeline
