@@ -46,6 +46,7 @@ MAX_SEGMENT_ATTEMPTS = 3
 # Kept free below the soft time limit for start-up and the final flush.
 SOFT_LIMIT_MARGIN_SECONDS = 20.0
 SOFT_LIMIT_MESSAGE = "segment exceeded CELERY_TASK_SOFT_TIME_LIMIT (a source read hung?)"
+CAMERA_SEGMENT_TASK = "worker.camera_segment"  # the name worker.tasks registers camera_segment under
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,11 @@ def retry_delay_seconds(failures: int) -> float:
 
 
 def camera_segment_enqueue(*, camera_id: int, chain_token: str, next_segment: NextSegment) -> None:
-    # Imported here: worker.tasks imports this module.
-    from worker.tasks import camera_segment
+    # Published by name: worker.tasks imports this module, so this module doesn't import it.
+    from museum_site.celery_app import app
 
-    camera_segment.apply_async(
+    app.send_task(
+        CAMERA_SEGMENT_TASK,
         kwargs={"camera_id": camera_id, "chain_token": chain_token, "index": next_segment.index,
                 "failures": next_segment.failures, "wait_seconds": next_segment.wait_seconds},
         queue=camera_queue_name(camera_id),

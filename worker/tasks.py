@@ -5,14 +5,14 @@ import logging
 
 from celery import shared_task
 
-from worker.services import camera_segment_process
+from worker.services import CAMERA_SEGMENT_TASK, camera_segment_process
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(
     bind=True,
-    name="worker.camera_segment",
+    name=CAMERA_SEGMENT_TASK,
     # Ack after the segment, and requeue it if the process running it dies:
     # the pipeline's idempotency keys make the second run add only what was lost.
     acks_late=True,
