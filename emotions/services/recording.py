@@ -9,43 +9,11 @@ and grows until its track ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.db import transaction
 
 from emotions.models import EmotionEvent, Visit
-
-
-@dataclass(frozen=True)
-class VisitRow:
-    visit_key: str
-    track_id: str
-    started_at: datetime
-    ended_at: datetime
-    dwell_seconds: float
-    frames_classified: int
-    mean_scores: dict
-    dominant_emotion: str
-
-
-@dataclass(frozen=True)
-class EventRow:
-    event_key: str
-    timestamp: datetime
-    emotion: str
-    confidence: float
-    scores: dict
-    track_id: str
-    visit_key: str  # the visit this event belongs to; written in the same flush or before
-
-
-@dataclass(frozen=True)
-class RecordingResult:
-    visits_new: int
-    events_new: int
-    visit_ids: dict[str, int]
-
+from emotions.recording_rows import EventRow, RecordingResult, VisitRow
 
 _VISIT_UPDATE_FIELDS = ["ended_at", "dwell_seconds", "frames_classified", "mean_scores", "dominant_emotion"]
 

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Callable
 
 from emotions.labels import EMOTIONS
-from emotions.services.recording import EventRow, RecordingResult, VisitRow
+from emotions.recording_rows import EventRow, RecordingResult, VisitRow
 from worker.pipeline.pipeline import FrameResult
 
 log = logging.getLogger(__name__)
