@@ -237,6 +237,8 @@ AXES_CLIENT_IP_CALLABLE = "museum_site.login_throttle.client_address"
 AXES_LOCKOUT_CALLABLE = "museum_site.login_throttle.lockout_response"
 # Tries during a lockout do not extend it: it ends when Retry-After says.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
 # Behind a reverse proxy every request comes from the proxy's address: with
 # TRUSTED_PROXY_COUNT=n the client address is the n-th from the right of
 # X-Forwarded-For (the one the outermost trusted proxy saw). 0 = the connection's
