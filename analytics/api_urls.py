@@ -1,6 +1,6 @@
 """/api/: analytics JSON for dashboards, events in and out, places and cameras, and the OpenAPI docs."""
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from analytics.api import views
@@ -21,7 +21,7 @@ urlpatterns = [
     path("events.csv", views.EventsCsvView.as_view(), name="events-csv"),
     path("visits/", views.VisitsView.as_view(), name="visits"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Swagger UI with its start-up script as a separate file (?script): the page needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
 ]

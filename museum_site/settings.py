@@ -6,9 +6,11 @@ code, no broker, no server to install.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from museum_site.env import env_bool, env_float, env_int, env_list, env_str
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "cameras",
     "emotions",
     "analytics",
@@ -56,6 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "museum_site.urls"
@@ -131,7 +138,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Token auth whose wrong tokens count as failed sign-ins of the address (see below).
+        "museum_site.login_throttle.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -143,7 +151,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: only the production mode (one worker per camera) needs a broker;
@@ -209,6 +216,66 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# ---- Security ---------------------------------------------------------------------
+
+# Failed sign-ins (site login, admin login, API tokens) are throttled per client
+# address and per user name with django-axes: after LOGIN_FAILURE_LIMIT failures
+# the address / user name is locked for LOGIN_LOCKOUT_MINUTES after the last one
+# (museum_site/login_throttle.py).
+AUTHENTICATION_BACKENDS = [
+    "museum_site.login_throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_LOCKOUT_MINUTES = env_float("LOGIN_LOCKOUT_MINUTES", 15.0)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES <= 0:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1 and LOGIN_LOCKOUT_MINUTES positive")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = "museum_site.login_throttle.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "museum_site.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "museum_site.login_throttle.lockout_response"
+# Tries during a lockout do not extend it: it ends when Retry-After says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No start-up banner on every manage.py command; failures and lockouts are still logged.
+AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: with
+# TRUSTED_PROXY_COUNT=n the client address is the n-th from the right of
+# X-Forwarded-For (the one the outermost trusted proxy saw). 0 = the connection's
+# address; a header nobody trusted is never read (clients can forge it).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# One switch for a site served over HTTPS by the museum's reverse proxy (which must
+# set X-Forwarded-Proto): HSTS, plain HTTP redirected to HTTPS, cookies sent only
+# over HTTPS. With it, a real SECRET_KEY and DEBUG off, `check --deploy` is clean.
+SECURE_HTTPS = env_bool("SECURE_HTTPS", False)
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+if SECURE_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if SECURE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a browser-vendor list a public domain opts into by hand; a museum's
+    # internal host name cannot be on it, so its absence is a decision, not a warning.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# SECURE_COOKIES is the older, cookies-only switch; still honoured.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_HTTPS or env_bool("SECURE_COOKIES", False)
+
+# Content-Security-Policy (django-csp 4): only this site's own files run and style
+# the pages; no inline script or style anywhere (Swagger UI's start-up script and
+# page style are files, the admin's plots are data: images). Nothing from other hosts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}

@@ -43,6 +43,10 @@ class ModelVersionAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields + ("notes",)
 
+    class Media:
+        # A stylesheet, not style attributes: the Content-Security-Policy allows no inline styles.
+        css = {"all": ("emotions/model-version-admin.css",)}
+
     def has_add_permission(self, request):
         return False  # versions come from `manage.py retrain`
 
@@ -115,8 +119,8 @@ class ModelVersionAdmin(admin.ModelAdmin):
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             parts.append(
                 format_html(
-                    '<figure style="display:inline-block;margin:0 1em 1em 0"><figcaption>{}</figcaption>'
-                    '<img alt="{}" src="data:image/png;base64,{}" style="max-width:640px"></figure>',
+                    '<figure class="model-plot"><figcaption>{}</figcaption>'
+                    '<img alt="{}" src="data:image/png;base64,{}"></figure>',
                     title, title, data,
                 )
             )

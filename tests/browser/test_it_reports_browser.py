@@ -134,3 +134,5 @@ def test_it_renders_the_api_docs_offline(live_server, chromium):
     assert "Museum emotion analytics API" in page.text_content(".swagger-ui .info .title")
     page.wait_for_selector("text=/api/analytics/summary/")
     assert foreign == []
+    # Redoc fetched Google fonts and a logo from the internet: it was removed, Swagger UI stays.
+    assert page.goto(f"{live_server.url}/api/redoc/").status == 404

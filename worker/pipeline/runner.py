@@ -33,7 +33,8 @@ Segments, redelivery and idempotency (why it is built this way):
   segments, and when the file ends the open tracks are closed (visits written)
   and later segments return `ended_because="source_ended"` at once. Replaying
   it (`run_camera --restart`, or a changed file size/path) starts again from
-  frame 0 with the same keys, so a replay adds nothing already stored.
+  frame 0 with the same keys (and, after `--restart`, the same times), so a
+  replay adds nothing already stored.
 """
 from __future__ import annotations
 
@@ -75,6 +76,7 @@ class SegmentStats:
     ended_because: str  # "duration" | "max_frames" | "stopped" | "source_ended" | "error"
     error: str = ""
     stage_ms: dict | None = None  # mean milliseconds per frame for each stage
+    already_ended: bool = False  # a file an earlier run had played to its end: nothing was read
 
 
 @dataclass
@@ -134,8 +136,20 @@ def _ledger_write(camera_id: int, data: dict) -> None:
 
 
 def ledger_reset(camera_id: int) -> None:
-    """Forget where a camera's file source was: the next segment replays it from frame 0."""
-    _ledger_path(camera_id).unlink(missing_ok=True)
+    """Forget where a camera's file source was: the next segment replays it from frame 0.
+
+    The file's clock anchor is kept, so the replay gives every frame the time it had in
+    the first play: events and visits come out with the same keys and the same times
+    (stored events are ignored, visits upserted to what they were). A new anchor would
+    leave the events alone but move the upserted visits' end times.
+    """
+    ledger = ledger_read(camera_id)
+    if ledger and ledger.get("clock_anchor"):
+        _ledger_write(camera_id, {"source": ledger.get("source"), "source_key": ledger.get("source_key"),
+                                  "segment_id": "", "completed": True, "finished": False, "position": 0,
+                                  "clock_anchor": ledger["clock_anchor"]})
+    else:
+        _ledger_path(camera_id).unlink(missing_ok=True)
     with _sessions_lock:
         session = _sessions.pop(camera_id, None)
     if session is not None:
@@ -266,7 +280,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         _ledger_record(camera_id, session, completed=True)
         with _sessions_lock:
             _sessions[camera_id] = session
-        return SegmentStats(0, reader.frames_dropped, 0, 0, 0, 0.0, "source_ended")
+        return SegmentStats(0, reader.frames_dropped, 0, 0, 0, 0.0, "source_ended", already_ended=True)
 
     session.segment_id, session.completed = segment_id, False
     pipeline.segment_start()
@@ -385,6 +399,7 @@ class RunTotals:
     ended_because: str = ""
     error: str = ""
     stage_ms: dict | None = None
+    source_already_ended: bool = False  # the file had been played to its end before this run
 
     @property
     def fps(self) -> float:
@@ -423,6 +438,7 @@ def camera_run(*, camera_id: int, source_override: str | None = None, duration: 
             on_segment(stats)
         if stats.ended_because in ("stopped", "source_ended", "error"):
             totals.ended_because, totals.error = stats.ended_because, stats.error
+            totals.source_already_ended = stats.already_ended and totals.frames == 0
             break
     totals.seconds = time.monotonic() - started
     return totals

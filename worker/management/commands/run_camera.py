@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import shlex
 import signal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -42,8 +43,13 @@ class Command(BaseCommand):
         limit.add_argument("--max-frames", type=int, help="stop after this many frames")
         limit.add_argument("--duration", type=float, help="stop after this many seconds")
         parser.add_argument("--realtime", action="store_true", help="pace a video file to its own frame rate")
-        parser.add_argument("--restart", action="store_true",
-                            help="replay a video file from its first frame (already stored rows are not doubled)")
+        parser.add_argument(
+            "--restart", action="store_true",
+            help="replay a video file from its first frame. A file plays once per camera: a later run "
+                 "resumes where the last one stopped, and one that reached the end reads nothing. A replay "
+                 "gives every frame the same time and every event and visit the same key as the first play, "
+                 "so it adds nothing already stored (events are not counted twice); it writes only what an "
+                 "interrupted earlier run did not.")
         parser.add_argument("--segment-seconds", type=float, help="flush/report interval of the segments")
 
     def handle(self, *args, **opts):
@@ -72,8 +78,20 @@ class Command(BaseCommand):
             for s, handler in previous.items():
                 signal.signal(s, handler)
         self.stdout.write(f"{camera.name}: {totals_line(totals)}")
+        if totals.source_already_ended:
+            self.stdout.write(self.style.WARNING(self._replay_hint(camera, opts)))
         if totals.ended_because == "error":
             raise CommandError(f"camera {camera.name}: {totals.error}")
+
+    @staticmethod
+    def _replay_hint(camera: Camera, opts: dict) -> str:
+        source = (opts["source"] or camera.source).strip()
+        again = ["manage.py", "run_camera", opts["camera"]] + (["--source", opts["source"]] if opts["source"] else [])
+        return (f"Nothing to read: {source} was already played to its end on camera {camera.name!r} by an "
+                f"earlier run (a file plays once per camera; later runs resume where the last one stopped).\n"
+                f"To replay it from the first frame: {shlex.join(again + ['--restart'])}\n"
+                "A replay writes the same event and visit keys with the same times, so nothing already "
+                "stored is counted twice.")
 
     def _segment_report(self, stats: SegmentStats) -> None:
         if self.verbosity >= 2:
