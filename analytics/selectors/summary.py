@@ -14,6 +14,7 @@ from analytics.legacy_summary import (
     LocalHour,
     SummaryCounts,
     emotion_summary,
+    events_first_seen,
     summary_from_counts,
     utc_offset_segments,
     validate_threshold,
@@ -22,16 +23,17 @@ from analytics.selectors.event_counts import hourly_count_rows, hourly_counts_an
 from cameras.models import Location
 
 
-def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:
-    """What GET /api/analytics/summary/ and the reports page show: analyze_emotions' JSON."""
+def legacy_summary(*, event_filter: EventFilter, threshold: float, fill_zeros: bool = False) -> dict:
+    """What GET /api/analytics/summary/ and the reports page (fill_zeros) show: analyze_emotions' JSON."""
     threshold = validate_threshold(threshold)
     if not hourly_counts_answer(event_filter=event_filter, threshold=threshold, local_time=False):
-        return emotion_summary(event_filter=event_filter, threshold=threshold)
+        return emotion_summary(event_filter=event_filter, threshold=threshold, fill_zeros=fill_zeros)
     rows = hourly_count_rows(event_filter)
     total = rows.aggregate(n=Sum("events"))["n"] or 0
     if not total:
         return summary_from_counts(
-            counts=SummaryCounts(0, None, None, {}), threshold=threshold, event_filter=event_filter
+            counts=SummaryCounts(0, None, None, {}), threshold=threshold, event_filter=event_filter,
+            fill_zeros=fill_zeros,
         )
     # First and last event: one index probe each (event_ts_loc_emo_conf, or a filter's (x, timestamp) index).
     events = event_filter.events().order_by("timestamp").values_list("timestamp", flat=True)
@@ -39,7 +41,7 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:
     offsets = utc_offset_segments(first, last)
     if any(offset % 3600 for _, offset in offsets):
         # Half-hour zones: an UTC hour spans two local hours, only the events can tell them apart.
-        return emotion_summary(event_filter=event_filter, threshold=threshold)
+        return emotion_summary(event_filter=event_filter, threshold=threshold, fill_zeros=fill_zeros)
     groups = (
         rows.filter(events_at_threshold__gt=0)
         .annotate(local_hour=LocalHour("hour", offsets=offsets))
@@ -53,5 +55,7 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:
         first_timestamp=first,
         last_timestamp=last,
         valid_counts={(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()},
+        # Tie order needs the events' row order: the same per-label probes as emotion_summary.
+        first_seen=events_first_seen(event_filter=event_filter, threshold=threshold, offsets=offsets),
     )
-    return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
+    return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter, fill_zeros=fill_zeros)

@@ -25,6 +25,11 @@ class Command(BaseCommand):
         )
         add_event_filter_arguments(parser)
         parser.add_argument("--csv", metavar="PATH", help="Analyse this emotion_log.csv with pandas instead.")
+        parser.add_argument(
+            "--fill-zeros", action="store_true",
+            help="List every sentiment and emotion in every group, zeros included, in a fixed order "
+            "(default: exactly the prototype's JSON, only the labels that occur, largest count first).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -34,7 +39,10 @@ class Command(BaseCommand):
         event_filter = event_filter_from_options(options, check_location=not options["csv"])
         if options["csv"]:
             try:
-                result = csv_emotion_summary(path=options["csv"], threshold=threshold, event_filter=event_filter)
+                result = csv_emotion_summary(
+                    path=options["csv"], threshold=threshold, event_filter=event_filter,
+                    fill_zeros=options["fill_zeros"],
+                )
             except (LegacyCsvError, ValueError) as exc:
                 raise CommandError(f"{options['csv']}: {exc}") from exc
             if result.bad_row_count:
@@ -46,5 +54,7 @@ class Command(BaseCommand):
             summary = result.summary
         else:
             # Same reader as the API: hourly counts when they answer exactly, else the events.
-            summary = legacy_summary(event_filter=event_filter, threshold=threshold)
+            summary = legacy_summary(
+                event_filter=event_filter, threshold=threshold, fill_zeros=options["fill_zeros"]
+            )
         self.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False))
