@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Func, IntegerField, Q
+from django.db.models import Count, Func, IntegerField, Min, Q
 
 from analytics.filters import EventFilter
 from cameras.models import Location
@@ -79,22 +79,30 @@ def emotion_summary(
     first_seen = None
     if first is not None:
         offsets = utc_offset_segments(first, last)
-        first_seen = events_first_seen(event_filter=event_filter, threshold=threshold, offsets=offsets)
         local_hour = LocalHour("timestamp", offsets=offsets)
+        counted = Q(confidence__gte=threshold)
         # A scan of the table, or of an index range when since/until/location are given
         # (event_ts_loc_emo_conf covers every column this reads).
         groups = (
             events.annotate(local_hour=local_hour)
             .values_list("location_id", "local_hour", "emotion")
-            .annotate(total=Count("timestamp"), valid=Count("timestamp", filter=Q(confidence__gte=threshold)))
+            .annotate(
+                total=Count("timestamp"), valid=Count("timestamp", filter=counted),
+                first_valid=Min("timestamp", filter=counted),
+            )
         )
-        by_location_id: dict[tuple[int, int, str], int] = {}
-        for location_id, hour, label, total, valid in groups:
+        by_location_id: dict[tuple[int, int, str], tuple[int, datetime]] = {}
+        for location_id, hour, label, total, valid, first_valid in groups:
             total_rows += total
             if valid:
-                by_location_id[(location_id, int(hour), label)] = valid
+                by_location_id[(location_id, int(hour), label)] = (valid, first_valid)
         names = dict(Location.objects.filter(pk__in={k[0] for k in by_location_id}).values_list("pk", "name"))
-        valid_counts = {(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()}
+        cells = {(names[loc], hour, label): value for (loc, hour, label), value in by_location_id.items()}
+        valid_counts = {cell: n for cell, (n, _) in cells.items()}
+        first_seen = events_first_seen(
+            event_filter=event_filter, threshold=threshold, offsets=offsets,
+            first_times={cell: at for cell, (_, at) in cells.items()}, resolution=timedelta(microseconds=1),
+        )
     counts = SummaryCounts(
         total_rows=total_rows, first_timestamp=first, last_timestamp=last, valid_counts=valid_counts,
         first_seen=first_seen,
@@ -103,22 +111,34 @@ def emotion_summary(
 
 
 def events_first_seen(
-    *, event_filter: EventFilter, threshold: float, offsets: list[tuple[datetime | None, int]]
+    *,
+    event_filter: EventFilter,
+    threshold: float,
+    offsets: list[tuple[datetime | None, int]],
+    first_times: dict[tuple[str, int, str], datetime],
+    resolution: timedelta,
 ) -> FirstSeen:
-    """FirstSeen for the database: rows in export order (timestamp, then id, which is file order
-    for imported rows), one index walk per label, run only for groups whose counts tie."""
+    """FirstSeen for the database, in export order: (timestamp, id), which is file order for
+    imported rows. `first_times`: per (location, local hour, label) cell, when its first counted
+    row lies (to within `resolution`: the exact timestamp from the events, the UTC hour from the
+    hourly counts). So each label costs one probe of a tiny timestamp range, run only for
+    groups whose counts tie."""
     counted = event_filter.events().filter(confidence__gte=threshold)
 
     def first_seen(*, location: str | None, hour: int | None, labels: Collection[str]) -> dict[str, object]:
-        rows = counted
-        if location is not None:
-            rows = rows.filter(location__name=location)
-        if hour is not None:
-            rows = rows.annotate(local_hour=LocalHour("timestamp", offsets=offsets)).filter(local_hour=hour)
-        return {
-            label: rows.filter(emotion=label).order_by("timestamp", "id").values_list("timestamp", "id").first()
-            for label in labels
-        }
+        found: dict[str, object] = {}
+        for label in labels:
+            start = min(
+                at for (cell_location, cell_hour, cell_label), at in first_times.items()
+                if cell_label == label and location in (None, cell_location) and hour in (None, cell_hour)
+            )
+            rows = counted.filter(emotion=label, timestamp__gte=start, timestamp__lt=start + resolution)
+            if location is not None:
+                rows = rows.filter(location__name=location)
+            if hour is not None:
+                rows = rows.annotate(local_hour=LocalHour("timestamp", offsets=offsets)).filter(local_hour=hour)
+            found[label] = rows.order_by("timestamp", "id").values_list("timestamp", "id").first()
+        return found
 
     return first_seen
 

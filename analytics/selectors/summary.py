@@ -7,7 +7,9 @@ compares this with legacy_summary.emotion_summary on PostgreSQL for many filters
 """
 from __future__ import annotations
 
-from django.db.models import Sum
+from datetime import timedelta
+
+from django.db.models import Min, Sum
 
 from analytics.filters import EventFilter
 from analytics.legacy_summary import (
@@ -46,16 +48,22 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float, fill_zeros: b
         rows.filter(events_at_threshold__gt=0)
         .annotate(local_hour=LocalHour("hour", offsets=offsets))
         .values_list("location_id", "local_hour", "emotion")
-        .annotate(n=Sum("events_at_threshold"))
+        .annotate(n=Sum("events_at_threshold"), first_hour=Min("hour"))
     )
-    by_location_id = {(loc, int(hour), label): n for loc, hour, label, n in groups}
+    by_location_id = {(loc, int(hour), label): (n, first_hour) for loc, hour, label, n, first_hour in groups}
     names = dict(Location.objects.filter(pk__in={key[0] for key in by_location_id}).values_list("pk", "name"))
+    cells = {(names[loc], hour, label): value for (loc, hour, label), value in by_location_id.items()}
     counts = SummaryCounts(
         total_rows=total,
         first_timestamp=first,
         last_timestamp=last,
-        valid_counts={(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()},
-        # Tie order needs the events' row order: the same per-label probes as emotion_summary.
-        first_seen=events_first_seen(event_filter=event_filter, threshold=threshold, offsets=offsets),
+        valid_counts={cell: n for cell, (n, _) in cells.items()},
+        # Tie order needs the events' row order: the hour each cell's first counted event
+        # lies in narrows the probe of the events to that hour.
+        first_seen=events_first_seen(
+            event_filter=event_filter, threshold=threshold, offsets=offsets,
+            first_times={cell: first_hour for cell, (_, first_hour) in cells.items()},
+            resolution=timedelta(hours=1),
+        ),
     )
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter, fill_zeros=fill_zeros)
