@@ -56,9 +56,16 @@ def _first_seen_in_file(first_lines: dict[tuple[str, int, str], int]) -> FirstSe
 
 
 def csv_emotion_summary(
-    *, path: str | Path, threshold: float = 0.6, event_filter: EventFilter | None = None, fill_zeros: bool = False
+    *,
+    path: str | Path,
+    threshold: float = 0.6,
+    event_filter: EventFilter | None = None,
+    fill_zeros: bool = False,
+    delimiter: str | None = None,
+    decimal: str | None = None,
 ) -> CsvSummary:
-    """The legacy JSON for a CSV file; `event_filter` may use since, until and location."""
+    """The legacy JSON for a CSV file; `event_filter` may use since, until and location.
+    `delimiter`/`decimal`: None detects them, as the import does."""
     threshold = validate_threshold(threshold)
     event_filter = event_filter or EventFilter()
     if any(v is not None for v in (event_filter.location_id, event_filter.exhibit_id, event_filter.camera_id)):
@@ -73,7 +80,10 @@ def csv_emotion_summary(
     first_lines: dict[tuple[str, int, str], int] = {}
     bad_row_count = 0
     bad_samples: list[BadRow] = []
-    for batch in read_legacy_batches(path, batch_size=CSV_BATCH_SIZE, time_zone=settings.TIME_ZONE):
+    batches = read_legacy_batches(
+        path, batch_size=CSV_BATCH_SIZE, time_zone=settings.TIME_ZONE, delimiter=delimiter, decimal=decimal
+    )
+    for batch in batches:
         bad_row_count += len(batch.bad_rows)
         bad_samples.extend(batch.bad_rows[: _KEPT_BAD_ROWS - len(bad_samples)])
         in_scope = np.ones(len(batch), dtype=bool)

@@ -59,6 +59,16 @@ def test_it_analyses_a_spreadsheet_csv_like_the_database(tmp_path):
     assert json.loads(from_csv)["overall_emotion_counts"]["Happy"] == 4
 
 
+def test_it_analyses_with_the_same_flags(tmp_path):
+    path = spreadsheet_csv(tmp_path / "emotion_log.csv")
+    forced = run("analyze_emotions", "--csv", str(path), "--delimiter", ";", "--decimal", ",")[0]
+    assert forced == run("analyze_emotions", "--csv", str(path))[0]
+    with pytest.raises(CommandError, match="does not split the header"):
+        run("analyze_emotions", "--csv", str(path), "--delimiter", ",")
+    with pytest.raises(CommandError, match="use them with --csv"):
+        run("analyze_emotions", "--decimal", ",")
+
+
 def test_it_takes_the_dialect_from_the_flags(tmp_path):
     path = spreadsheet_csv(tmp_path / "excel.csv")
     assert "12 imported" in import_log(str(path), "--delimiter", ";", "--decimal", ",")[0]
