@@ -8,6 +8,7 @@ downloads alike. Pure functions over a few hundred numbers, no database.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from analytics.legacy_summary import hour_label
 from analytics.selectors._counts import percentages_of
@@ -21,11 +22,12 @@ EMOTION_NAMES = [legacy_name(label) for label in EMOTIONS]
 
 
 # Each part is what one API endpoint returns for the same query:
-#   summary  = /api/analytics/summary/   (sentiment, emotions, by location, by hour)
+#   summary  = /api/analytics/summary/?fill_zeros=true   (sentiment, emotions, by location, by hour)
 #   daily    = /api/analytics/series/daily/
 #   exhibits = /api/analytics/exhibits/
 REPORT_PARTS = {
-    "summary": legacy_summary,
+    # The fixed shape: tables and charts index every label.
+    "summary": partial(legacy_summary, fill_zeros=True),
     "daily": emotion_daily_series,
     "exhibits": exhibit_engagement,
 }

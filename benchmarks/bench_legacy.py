@@ -230,7 +230,7 @@ def main() -> int:
     print(f"legacy benchmark: {args.rows:,} events, {vendor}, {os.cpu_count()} CPUs, TIME_ZONE={settings.TIME_ZONE}")
     print(f"  load average (1 min) before import {load_before:.1f}, at the end {os.getloadavg()[0]:.1f}"
           " (other work on this machine slows every figure below)")
-    print(f"  valid detections (>= 0.6): {summary['metadata']['valid_rows']:,}")
+    print(f"  valid detections (>= 0.6): {summary['metadata']['rows_analyzed']:,}")
     print(f"  {'step':<52}{'seconds':>10}{'rows/s':>14}")
     print(f"  {'import_emotion_log (COPY + INSERT .. ON CONFLICT)':<52}{import_s:>10.2f}{rate:>14,.0f}"
           f"   target >= 50,000: {verdict(rate >= 50_000)}")

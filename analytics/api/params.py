@@ -18,6 +18,7 @@ from emotions.filters import EventFilter
 
 FILTER_PARAMS = ("since", "until", "location", "location_id", "exhibit", "camera")
 THRESHOLD_PARAM = "threshold"
+FILL_ZEROS_PARAM = "fill_zeros"
 
 
 class BadParameter(ValueError):
@@ -115,3 +116,14 @@ def threshold_from_params(params: Mapping[str, str]) -> float:
     if math.isnan(value) or not 0.0 <= value <= 1.0:
         raise BadParameter(THRESHOLD_PARAM, f"{raw!r} is outside 0..1")
     return value
+
+
+def fill_zeros_from_params(params: Mapping[str, str]) -> bool:
+    """The summary's fixed shape (every label, zeros included) or, by default, the prototype's."""
+    raw = _present(params, FILL_ZEROS_PARAM)
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value not in ("true", "false", "1", "0"):
+        raise BadParameter(FILL_ZEROS_PARAM, f"{raw!r} is not true or false")
+    return value in ("true", "1")

@@ -137,6 +137,64 @@ class ExhibitEngagementDoc(serializers.Serializer):
     events = serializers.IntegerField(help_text="Events at or above the threshold seen at the exhibit.")
 
 
+class LegacyFiltersDoc(serializers.Serializer):
+    since = serializers.CharField(allow_null=True, help_text="ISO 8601, local time.")
+    until = serializers.CharField(allow_null=True, help_text="ISO 8601, local time; exclusive.")
+    location = serializers.CharField(allow_null=True)
+    location_id = serializers.IntegerField(allow_null=True)
+    exhibit_id = serializers.IntegerField(allow_null=True)
+    camera_id = serializers.IntegerField(allow_null=True)
+
+
+class LegacyMetadataDoc(serializers.Serializer):
+    log_file = serializers.CharField(help_text="The CSV's file name with --csv; 'emotion_log.csv' for the database.")
+    confidence_threshold = serializers.FloatField()
+    total_rows_read = serializers.IntegerField(help_text="Rows in scope (any confidence).")
+    rows_analyzed = serializers.IntegerField(help_text="Of those, rows with confidence >= the threshold.")
+    time_zone = serializers.CharField()
+    first_timestamp = serializers.CharField(allow_null=True, help_text="Local, 'YYYY-MM-DD HH:MM:SS.fff'.")
+    last_timestamp = serializers.CharField(allow_null=True)
+    filters = LegacyFiltersDoc()
+
+
+class LegacySentimentDoc(serializers.Serializer):
+    total_valid_detections = serializers.IntegerField()
+    sentiment_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Positive / Negative / Neutral. Default: only those that occur, largest count first "
+        "(pandas value_counts order); fill_zeros: all three, in that order.",
+    )
+    sentiment_percentages = serializers.DictField(
+        child=serializers.FloatField(), help_text="Percent of total_valid_detections, 2 decimals; same keys and order."
+    )
+
+
+class LegacyGroupDoc(serializers.Serializer):
+    overall_sentiment = LegacySentimentDoc()
+    emotion_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Angry ... Surprise. Default: only those that occur, largest count first; fill_zeros: all 7.",
+    )
+
+
+class LegacySummaryDoc(serializers.Serializer):
+    """analyze_emotions' JSON (docs/legacy.md)."""
+
+    metadata = LegacyMetadataDoc()
+    overall_sentiment_summary = LegacySentimentDoc()
+    overall_emotion_counts = serializers.DictField(child=serializers.IntegerField())
+    analysis_by_location = serializers.DictField(child=LegacyGroupDoc(), help_text="By location name, sorted.")
+    analysis_by_hour = serializers.DictField(
+        child=LegacyGroupDoc(), help_text='By local hour, "HH:00 - HH:59", sorted.'
+    )
+
+
+class LegacyNoDataDoc(serializers.Serializer):
+    """The prototype's answer when no row reaches the threshold (not with fill_zeros)."""
+
+    error = serializers.ChoiceField(choices=["No data meets threshold"])
+
+
 # --- places and cameras (staff CRUD) --------------------------------------------------
 
 

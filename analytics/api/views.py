@@ -6,7 +6,7 @@ import csv
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -16,10 +16,12 @@ from rest_framework.views import APIView
 
 from analytics.api import serializers as s
 from analytics.api.params import (
+    FILL_ZEROS_PARAM,
     FILTER_PARAMS,
     THRESHOLD_PARAM,
     BadParameter,
     event_filter_from_params,
+    fill_zeros_from_params,
     reject_unknown_params,
     threshold_from_params,
 )
@@ -80,12 +82,40 @@ def analytics_schema(summary: str, response, description: str = ""):
     )
 
 
-@analytics_schema(
-    "Legacy summary (analyze_emotions JSON)", OpenApiTypes.OBJECT,
-    "Exactly the JSON `manage.py analyze_emotions` prints for the same filters and threshold.",
+FILL_ZEROS_PARAMETER = OpenApiParameter(
+    FILL_ZEROS_PARAM, OpenApiTypes.BOOL,
+    description="true: every sentiment and emotion in every group, zeros included, in a fixed order "
+    "(and zeros instead of the no-data answer). Default false: the prototype's JSON.",
+)
+
+
+@extend_schema(
+    summary="Legacy summary (analyze_emotions JSON)",
+    description=(
+        "Exactly the JSON `manage.py analyze_emotions` prints for the same filters and threshold: by default "
+        "the prototype's (only labels that occur, largest count first; `{\"error\": \"No data meets threshold\"}` "
+        "with status 200 when no event reaches the threshold), with `fill_zeros=true` a fixed shape."
+    ),
+    parameters=[THRESHOLD_PARAMETER, FILL_ZEROS_PARAMETER, *FILTER_PARAMETERS],
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="LegacySummaryResponse",
+            serializers=[s.LegacySummaryDoc, s.LegacyNoDataDoc],
+            resource_type_field_name=None,
+        ),
+        400: PROBLEM_400,
+    },
 )
 class SummaryView(AnalyticsView):
-    selector = staticmethod(legacy_summary)
+    def get(self, request):
+        event_filter, threshold = parsed_filter(request, allowed_extra=(FILL_ZEROS_PARAM,), with_threshold=True)
+        try:
+            fill_zeros = fill_zeros_from_params(request.query_params)
+        except BadParameter as exc:
+            raise ValidationError({exc.parameter: [exc.message]}) from None
+        # 200 even for the no-data answer: the filters were valid, and the prototype's
+        # consumers read that body rather than a status (docs/legacy.md).
+        return Response(legacy_summary(event_filter=event_filter, threshold=threshold, fill_zeros=fill_zeros))
 
 
 @analytics_schema("Emotion counts per local hour", s.HourlyPointDoc(many=True))

@@ -243,8 +243,13 @@ def legacy_csv_import(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool = False,
     on_bad_row: Callable[[BadRow], None] | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
 ) -> ImportResult:
     """Import an emotion_log.csv (a path, or an open text stream).
+
+    `delimiter` (',' or ';') and `decimal` ('.' or ','): None detects them from the
+    header, so a spreadsheet's `;`-separated, decimal-comma export imports as is.
 
     Bad rows are skipped and reported (`on_bad_row` sees each one, the result keeps
     the first KEPT_BAD_ROWS); a file-level problem raises LegacyCsvError before any
@@ -271,7 +276,8 @@ def legacy_csv_import(
     )
     try:
         batches = read_legacy_batches(
-            source, batch_size=batch_size, time_zone=settings.TIME_ZONE, has_quotes=has_quotes
+            source, batch_size=batch_size, time_zone=settings.TIME_ZONE, has_quotes=has_quotes,
+            delimiter=delimiter, decimal=decimal,
         )
         for batch in batches:
             result.rows_read += batch.rows_seen

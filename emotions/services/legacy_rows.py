@@ -13,12 +13,14 @@ exactly the same rows. A row is good when, after trimming spaces:
 - Confidence is a number (Python float syntax) between 0 and 1 inclusive.
 Lines that are empty (or all fields empty) are skipped silently; fields beyond
 the header's are ignored. Bad rows are reported with their physical line number.
+Spreadsheet exports (`;`-separated, decimal commas) are read too: see legacy_dialect.py.
 
 Kept apart from legacy_csv.py so web processes that only export never import pandas.
 """
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ from emotions.legacy_format import (
     legacy_column_positions,
     open_legacy_csv_text,
 )
+from emotions.services.legacy_dialect import LegacyDialect, LegacyDialectError, legacy_dialect
 
 _FIELDS = ("ts", "location", "emotion", "confidence")  # LEGACY_COLUMNS, in this order
 _TIMESTAMP_RE = re.compile(TIMESTAMP_PATTERN)
@@ -86,11 +89,23 @@ def _header_positions(reader) -> tuple[int, ...]:
     return legacy_column_positions(header)
 
 
-def _pandas_frames(path: Path, positions: tuple[int, ...], batch_size: int) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+def _dialect_reader(stream: IO[str], delimiter: str | None, decimal: str | None):
+    """(csv reader over the whole stream, its dialect), the dialect found from the header line."""
+    header_line = stream.readline()
+    try:
+        dialect = legacy_dialect(header_line, columns=LEGACY_COLUMNS, delimiter=delimiter, decimal=decimal)
+    except LegacyDialectError as exc:
+        raise LegacyCsvError(str(exc)) from None
+    return csv.reader(itertools.chain([header_line] if header_line else [], stream), delimiter=dialect.delimiter), dialect
+
+
+def _pandas_frames(
+    path: Path, positions: tuple[int, ...], batch_size: int, delimiter: str
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """pandas' C reader, for files without quotes: no field spans lines, so row i is line i + 2."""
     ordered = sorted(positions)
     reader = pd.read_csv(
-        path, dtype=str, keep_default_na=False, skip_blank_lines=False, usecols=ordered,
+        path, sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=False, usecols=ordered,
         chunksize=batch_size, encoding="utf-8-sig", encoding_errors="surrogateescape", header=0,
     )
     next_line = 2
@@ -168,7 +183,9 @@ def _exists_locally(naive: datetime, tz: ZoneInfo) -> bool:
     return aware.astimezone(dt_timezone.utc).astimezone(tz).replace(tzinfo=None) == naive
 
 
-def explain_bad_row(ts: str, location: str, emotion: str, confidence: str, tz: ZoneInfo) -> str:
+def explain_bad_row(
+    ts: str, location: str, emotion: str, confidence: str, tz: ZoneInfo, dialect: LegacyDialect = LegacyDialect()
+) -> str:
     """Why a row is bad, in words (the vectorised check decided that it is)."""
     empty = [column for column, value in zip(LEGACY_COLUMNS, (ts, location, emotion, confidence)) if not value]
     if empty:
@@ -183,15 +200,18 @@ def explain_bad_row(ts: str, location: str, emotion: str, confidence: str, tz: Z
         return f"timestamp {ts!r} does not exist in {tz.key} (clocks went forward)"
     if _label_or_none(emotion) is None:
         return f"unknown emotion {emotion!r} (expected one of Angry, Disgust, Fear, Happy, Neutral, Sad, Surprise)"
-    value = _float_or_nan(confidence)
+    value = _float_or_nan(dialect.number_text(confidence))
     if value != value:
-        return f"bad confidence {confidence!r} (expected a number between 0 and 1)"
+        hint = "; for decimal commas use --decimal ','" if "," in confidence and dialect.decimal == "." else ""
+        return f"bad confidence {confidence!r} (expected a number between 0 and 1{hint})"
     if not 0.0 <= value <= 1.0:
         return f"confidence {confidence!r} is outside 0..1"
     return _location_problem(location) or "invalid row"
 
 
-def validate_frame(raw: pd.DataFrame, lines: np.ndarray, tz: ZoneInfo) -> LegacyBatch:
+def validate_frame(
+    raw: pd.DataFrame, lines: np.ndarray, tz: ZoneInfo, dialect: LegacyDialect = LegacyDialect()
+) -> LegacyBatch:
     """Decide, column-wise, which rows of a raw batch are good."""
     ts = raw["ts"].str.strip()
     location = raw["location"].str.strip()
@@ -207,6 +227,8 @@ def validate_frame(raw: pd.DataFrame, lines: np.ndarray, tz: ZoneInfo) -> Legacy
     aware = local.dt.tz_localize(tz.key, ambiguous=np.ones(len(local), dtype=bool), nonexistent="NaT")
     label = emotion.map({value: _label_or_none(value) for value in emotion.unique()})
     location_ok = location.map({name: _location_problem(name) is None for name in location.unique()})
+    if dialect.decimal == ",":
+        confidence_text = confidence_text.str.replace(",", ".", regex=False)
     confidence = _confidences(confidence_text)
     with np.errstate(invalid="ignore"):
         confidence_ok = (confidence >= 0.0) & (confidence <= 1.0)
@@ -216,7 +238,7 @@ def validate_frame(raw: pd.DataFrame, lines: np.ndarray, tz: ZoneInfo) -> Legacy
     )
     bad = ~good & ~blank
     bad_rows = [
-        BadRow(line=int(line), message=explain_bad_row(*values, tz))
+        BadRow(line=int(line), message=explain_bad_row(*values, tz, dialect))
         for line, values in zip(
             lines[bad], raw.loc[bad, list(_FIELDS)].apply(lambda c: c.str.strip()).itertuples(index=False)
         )
@@ -235,12 +257,19 @@ def validate_frame(raw: pd.DataFrame, lines: np.ndarray, tz: ZoneInfo) -> Legacy
 
 
 def read_legacy_batches(
-    source: str | Path | IO[str], *, batch_size: int, time_zone: str, has_quotes: bool | None = None
+    source: str | Path | IO[str],
+    *,
+    batch_size: int,
+    time_zone: str,
+    has_quotes: bool | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
 ) -> Iterator[LegacyBatch]:
     """Validated batches of a legacy CSV (a path, or an open text stream).
 
-    Raises LegacyCsvError for file-level problems (no header, missing column)
-    before yielding anything.
+    `delimiter` (',' or ';') and `decimal` ('.' or ','): None detects them (legacy_dialect.py).
+    Raises LegacyCsvError for file-level problems (no header, missing column,
+    a delimiter or decimal that contradicts the file) before yielding anything.
     """
     tz = ZoneInfo(time_zone)
     if isinstance(source, (str, Path)):
@@ -250,16 +279,16 @@ def read_legacy_batches(
         if has_quotes is None:
             has_quotes = scan_legacy_file(path).has_quotes
         with open_legacy_csv_text(path) as stream:
-            reader = csv.reader(stream)
+            reader, dialect = _dialect_reader(stream, delimiter, decimal)
             positions = _header_positions(reader)
             if has_quotes:
                 for raw, lines in _csv_module_frames(reader, positions, batch_size):
-                    yield validate_frame(raw, lines, tz)
+                    yield validate_frame(raw, lines, tz, dialect)
                 return
-        for raw, lines in _pandas_frames(path, positions, batch_size):
-            yield validate_frame(raw, lines, tz)
+        for raw, lines in _pandas_frames(path, positions, batch_size, dialect.delimiter):
+            yield validate_frame(raw, lines, tz, dialect)
         return
-    reader = csv.reader(source)
+    reader, dialect = _dialect_reader(source, delimiter, decimal)
     positions = _header_positions(reader)
     for raw, lines in _csv_module_frames(reader, positions, batch_size):
-        yield validate_frame(raw, lines, tz)
+        yield validate_frame(raw, lines, tz, dialect)

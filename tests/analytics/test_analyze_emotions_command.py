@@ -21,7 +21,7 @@ def test_it_prints_only_json_on_stdout_even_with_bad_rows(tmp_path):
     path = write_csv(tmp_path / "emotion_log.csv", ["2025-11-25 10:00:00.000,Cafe,Happy,0.9", "oops,Cafe,Happy,0.9"])
     out, err = StringIO(), StringIO()
     call_command("analyze_emotions", "--csv", str(path), stdout=out, stderr=err)
-    assert json.loads(out.getvalue())["metadata"]["total_rows"] == 1
+    assert json.loads(out.getvalue())["metadata"]["total_rows_read"] == 1
     assert "line 3" in err.getvalue()
 
 

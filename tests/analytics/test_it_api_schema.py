@@ -19,7 +19,7 @@ def test_it_serves_an_openapi_3_schema_of_every_endpoint(client):
     ]:
         assert path in schema["paths"], path
     summary_params = {p["name"] for p in schema["paths"]["/api/analytics/summary/"]["get"]["parameters"]}
-    assert summary_params == {"threshold", "since", "until", "location", "location_id", "exhibit", "camera"}
+    assert summary_params == {"threshold", "fill_zeros", "since", "until", "location", "location_id", "exhibit", "camera"}
     assert "tokenAuth" in schema["components"]["securitySchemes"]
 
 

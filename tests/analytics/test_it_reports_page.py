@@ -66,7 +66,7 @@ def test_it_embeds_exactly_the_json_the_api_serves(client, viewer_user, museum):
     api.force_authenticate(viewer_user)
     # The page's inclusive "to" day is the API's exclusive "until" midnight after it.
     api_query = {"since": "2026-11-20", "until": "2026-11-22", "location_id": museum.hall.pk, "threshold": "0.62"}
-    assert data["summary"] == api.get("/api/analytics/summary/", api_query).json()
+    assert data["summary"] == api.get("/api/analytics/summary/", {**api_query, "fill_zeros": "true"}).json()
     assert data["daily"] == api.get("/api/analytics/series/daily/", api_query).json()
     assert data["exhibits"] == api.get("/api/analytics/exhibits/", api_query).json()
     assert data["summary"]["overall_sentiment_summary"]["total_valid_detections"] == 3  # happy 0.95, angry 0.65, happy 0.99

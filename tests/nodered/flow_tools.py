@@ -1,8 +1,10 @@
-"""Reading docs/node-red/flow.json: what it calls and which JSON paths of the response it reads."""
+"""Reading docs/node-red/flow.json: what it calls (its function nodes run in Node.js) and which JSON paths it reads."""
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -36,34 +38,51 @@ def with_tab_env(flow: list[dict], **values: str) -> list[dict]:
     return copy
 
 
-_TERM = re.compile(r"\s*(?:'(?P<literal>[^']*)'|\$replace\(\$env\('(?P<trimmed>\w+)'\), /\\/\+\$/, ''\)|\$env\('(?P<env>\w+)'\))\s*(?:&|$)")
+# Runs a function node's code the way Node-RED does (new Function with msg, env, flow, node),
+# with env.get following Node-RED's lookup: the tab's variables, then its parent (global
+# settings and the process environment); "$parent.NAME" skips the tab.
+_RUN_FUNCTION_JS = r"""
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const env = {get(name) {
+    if (name.startsWith("$parent.")) { return input.process[name.slice(8)]; }
+    return Object.prototype.hasOwnProperty.call(input.tab, name) ? input.tab[name] : input.process[name];
+}};
+const flowVars = {};
+const result = {status: null};
+const node = {status(s) { result.status = s; }, warn() {}, error() {}};
+const flow = {set(k, v) { flowVars[k] = v; }, get(k) { return flowVars[k]; }};
+result.msg = new Function("msg", "env", "flow", "node", input.func)({payload: 1}, env, flow, node);
+result.flow = flowVars;
+process.stdout.write(JSON.stringify(result));
+"""
 
 
-def evaluate_concatenation(expression: str, env: dict[str, str]) -> str:
-    """The JSONata the flow uses for its URL: 'text' & $env('X') & $replace($env('X'), /\/+$/, '')."""
-    parts, position = [], 0
-    while position < len(expression):
-        match = _TERM.match(expression, position)
-        assert match, f"unexpected JSONata at {expression[position:]!r}"
-        if match["literal"] is not None:
-            parts.append(match["literal"])
-        elif match["trimmed"]:
-            parts.append(env[match["trimmed"]].rstrip("/"))
-        else:
-            parts.append(env[match["env"]])
-        position = match.end()
-    return "".join(parts)
+def run_function_node(node: dict, *, tab: dict[str, str], process_env: dict[str, str]) -> dict:
+    """{"msg": what the node returns, "status": its last node.status, "flow": flow.set values}."""
+    node_js = shutil.which("node")
+    assert node_js, "node (Node.js) is needed to run the flow's function nodes"
+    done = subprocess.run(
+        [node_js, "-e", _RUN_FUNCTION_JS],
+        input=json.dumps({"func": node["func"], "tab": tab, "process": process_env}),
+        capture_output=True, text=True, timeout=30, check=True,
+    )
+    return json.loads(done.stdout)
 
 
-def requested_urls(flow: list[dict], **env: str) -> list[str]:
-    """Every URL the change nodes build for the http request node, with the tab's env (overridden by `env`)."""
-    values = {**tab_env(flow), **env}
-    return [
-        evaluate_concatenation(rule["to"], values)
-        for node in nodes_of(flow, "change")
-        for rule in node["rules"]
-        if rule["p"] == "url"
-    ]
+def request_node(flow: list[dict]) -> dict:
+    """The function node that builds msg.url and msg.headers for the http request node."""
+    (request,) = nodes_of(flow, "http request")
+    (builder,) = [node for node in flow if request["id"] in sum(node.get("wires", []), [])]
+    assert builder["type"] == "function"
+    return builder
+
+
+def requested_urls(flow: list[dict], process_env: dict[str, str] | None = None, **tab_values: str) -> list[str]:
+    """The URL the flow requests, with the tab's env (overridden by `tab_values`) and a process environment."""
+    result = run_function_node(
+        request_node(flow), tab={**tab_env(flow), **tab_values}, process_env=process_env or {}
+    )
+    return [result["msg"]["url"]] if result["msg"] else []
 
 
 def payload_paths(flow: list[dict]) -> set[tuple[str, ...]]:

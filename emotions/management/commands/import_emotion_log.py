@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from emotions.legacy_format import BadRow, LegacyCsvError
 from emotions.services.legacy_csv import DEFAULT_BATCH_SIZE, legacy_csv_import
+from emotions.services.legacy_dialect import DECIMALS, DELIMITERS
 from museum_site.db_ready import require_migrated_database
 
 
 class Command(BaseCommand):
     help = (
-        "Import a legacy emotion_log.csv (Timestamp,CameraLocation,Emotion,Confidence). "
+        "Import a legacy emotion_log.csv (Timestamp,CameraLocation,Emotion,Confidence), or a spreadsheet's "
+        "';'-separated export with decimal commas (detected). "
         "Bad rows are reported with their line numbers and skipped; re-importing adds nothing."
     )
 
@@ -21,6 +23,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fail-on-bad-rows", action="store_true",
             help="Exit with status 1 if any row was bad (good rows are still imported).",
+        )
+        parser.add_argument(
+            "--delimiter", choices=DELIMITERS,
+            help="Field separator (default: detected from the header; spreadsheets often write ';').",
+        )
+        parser.add_argument(
+            "--decimal", choices=DECIMALS,
+            help="Decimal mark of Confidence (default: ',' in ';'-separated files, '.' otherwise).",
         )
 
     def handle(self, *args, **options):
@@ -37,6 +47,8 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 progress=not options["no_progress"],
                 on_bad_row=report,
+                delimiter=options["delimiter"],
+                decimal=options["decimal"],
             )
         except LegacyCsvError as exc:
             raise CommandError(f"{options['path']}: {exc}") from exc
