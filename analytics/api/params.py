@@ -15,6 +15,7 @@ from django.utils import timezone
 from analytics.filters import EventFilter
 from analytics.legacy_summary import DEFAULT_THRESHOLD
 from cameras.models import Camera, Exhibit, Location
+from emotions.time_bounds import filter_end_problem, filter_start_problem
 
 FILTER_PARAMS = ("since", "until", "location", "location_id", "exhibit", "camera")
 THRESHOLD_PARAM = "threshold"
@@ -34,12 +35,13 @@ def reject_unknown_params(params: Mapping[str, object], allowed: Iterable[str]) 
             raise BadParameter(name, f"unknown parameter (expected one of: {', '.join(allowed)})")
 
 
-def parse_moment(parameter: str, raw: str) -> datetime:
+def parse_moment(parameter: str, raw: str, *, ends: bool = False) -> datetime:
     """'2026-11-20', '2026-11-20 14:00' or ISO 8601 with an offset -> aware datetime.
 
     As in the legacy commands' --since/--until: naive values are local
     (TIME_ZONE), and a bare date means its midnight (so `until`, exclusive,
-    ends the day before).
+    ends the day before). Within the bounds of emotions.time_bounds (`ends`:
+    the parameter is an exclusive end, which may reach further ahead).
     """
     value = raw.strip()
     try:
@@ -51,6 +53,8 @@ def parse_moment(parameter: str, raw: str) -> datetime:
         ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=timezone.get_default_timezone())
+    if problem := (filter_end_problem if ends else filter_start_problem)(moment):
+        raise BadParameter(parameter, f"{raw!r} {problem}")
     return moment
 
 
@@ -82,7 +86,7 @@ def event_filter_from_params(params: Mapping[str, str]) -> EventFilter:
     if (raw := _present(params, "since")) is not None:
         since = parse_moment("since", raw)
     if (raw := _present(params, "until")) is not None:
-        until = parse_moment("until", raw)
+        until = parse_moment("until", raw, ends=True)
     if since is not None and until is not None and until <= since:
         raise BadParameter("until", "must be after since")
 

@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api import serializers as s
+from analytics.api.pagination import EventCursorPagination, VisitCursorPagination
 from analytics.api.params import (
     FILTER_PARAMS,
     THRESHOLD_PARAM,
@@ -27,12 +29,12 @@ from analytics.api.permissions import StaffWritesViewersRead
 from analytics.selectors.events import event_list
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.locations import location_stats
-from analytics.selectors.series import emotion_daily_series, emotion_hourly_series
+from analytics.selectors.series import SeriesSpanTooLong, emotion_daily_series, emotion_hourly_series
 from analytics.selectors.summary import legacy_summary
 from analytics.selectors.visits import visit_list
 from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
-from emotions.services.ingest import IngestRejected, events_ingest
+from emotions.services.ingest import IngestRejected, IngestTooLarge, events_ingest
 from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
 
 FILTER_PARAMETERS = [
@@ -46,7 +48,9 @@ FILTER_PARAMETERS = [
 THRESHOLD_PARAMETER = OpenApiParameter(
     THRESHOLD_PARAM, OpenApiTypes.FLOAT, description="Minimum confidence for an event to count, 0..1 (default 0.6)."
 )
-PROBLEM_400 = OpenApiResponse(description="A parameter is unknown or invalid; the body names it: {name: [reason]}.")
+PROBLEM_400 = OpenApiResponse(
+    s.ParameterErrorsDoc, description="A parameter is unknown or invalid; the body names it: {name: [reason]}."
+)
 
 
 def parsed_filter(request, *, allowed_extra=(), with_threshold=False):
@@ -69,7 +73,10 @@ class AnalyticsView(APIView):
 
     def get(self, request):
         event_filter, threshold = parsed_filter(request, with_threshold=True)
-        return Response(type(self).selector(event_filter=event_filter, threshold=threshold))
+        try:
+            return Response(type(self).selector(event_filter=event_filter, threshold=threshold))
+        except SeriesSpanTooLong as exc:
+            raise ValidationError({"since": [str(exc)]}) from None
 
 
 def analytics_schema(summary: str, response, description: str = ""):
@@ -87,12 +94,19 @@ class SummaryView(AnalyticsView):
     selector = staticmethod(legacy_summary)
 
 
-@analytics_schema("Emotion counts per local hour", s.HourlyPointDoc(many=True))
+@analytics_schema(
+    "Emotion counts per local hour", s.HourlyPointDoc(many=True),
+    "Hours with events only. Covers at most 93 days of events; more is a 400 naming `since`.",
+)
 class HourlySeriesView(AnalyticsView):
     selector = staticmethod(emotion_hourly_series)
 
 
-@analytics_schema("Emotion counts per local day (gaps filled with zeros)", s.DailyPointDoc(many=True))
+@analytics_schema(
+    "Emotion counts per local day, week or month (gaps filled with zeros)", s.DailyPointDoc(many=True),
+    "Per day while the events span at most 366 days, per week (from Monday) up to 1830 days, per calendar "
+    "month beyond; each point's `bucket` says which, `date` is the bucket's first day.",
+)
 class DailySeriesView(AnalyticsView):
     selector = staticmethod(emotion_daily_series)
 
@@ -107,19 +121,6 @@ class ExhibitEngagementView(AnalyticsView):
     selector = staticmethod(exhibit_engagement)
 
 
-class EventCursorPagination(CursorPagination):
-    # Cursor, not page numbers: no COUNT(*) over millions of rows, and stable
-    # while cameras keep appending.
-    ordering = ("timestamp", "id")
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-
-
-class VisitCursorPagination(EventCursorPagination):
-    ordering = ("-started_at", "-id")
-
-
 PAGE_PARAMS = ("cursor", "page_size")
 
 
@@ -131,14 +132,24 @@ def filtered_page(view, request, *, selector, pagination, serializer) -> Respons
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
-def list_schema(summary: str, response, ok=200):
-    return extend_schema(summary=summary, parameters=FILTER_PARAMETERS, responses={ok: response, 400: PROBLEM_400})
+PAGE_PARAMETERS = [
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="The page to read: follow `next`/`previous` as given."),
+    OpenApiParameter(
+        "page_size", OpenApiTypes.INT, description="Items per page, 1..1000 (default 100); anything else is a 400."
+    ),
+]
+
+
+def list_schema(summary: str, response, ok=200, paginated=False):
+    parameters = FILTER_PARAMETERS + (PAGE_PARAMETERS if paginated else [])
+    return extend_schema(summary=summary, parameters=parameters, responses={ok: response, 400: PROBLEM_400})
 
 
 class EventsView(APIView):
     permission_classes = [StaffWritesViewersRead]
+    parser_classes = [JSONParser]  # edge devices send JSON; a form can't hold a batch
 
-    @list_schema("Emotion events, oldest first (cursor-paginated)", s.EventSerializer(many=True))
+    @list_schema("Emotion events, oldest first (cursor-paginated)", s.PaginatedEventsDoc, paginated=True)
     def get(self, request):
         return filtered_page(
             self, request, selector=event_list, pagination=EventCursorPagination, serializer=s.EventSerializer
@@ -151,17 +162,48 @@ class EventsView(APIView):
             "(index, id, field -> reason). Idempotent: an id already stored is counted as a duplicate."
         ),
         request=s.IngestRequestDoc,
-        responses={201: s.IngestResultDoc, 200: s.IngestResultDoc, 400: s.IngestRejectedDoc},
+        responses={
+            201: s.IngestResultDoc, 200: s.IngestResultDoc, 400: s.IngestRejectedDoc,
+            413: OpenApiResponse(s.IngestTooLargeDoc, description="More items or bytes than the limits it names."),
+        },
     )
     def post(self, request):
-        body = request.data
-        items = body.get("events") if isinstance(body, dict) else body
+        if (too_large := _ingest_too_large(request)) is not None:
+            return too_large
         try:
-            result = events_ingest(items=items)
+            body = request.data
+        except ParseError as exc:
+            problem = {"index": None, "id": None, "errors": {"events": str(exc.detail)}}
+            return Response({"detail": str(exc.detail), "errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            result = events_ingest(items=body)
+        except IngestTooLarge as exc:
+            return _too_large_response(str(exc), received_items=exc.received)
         except IngestRejected as exc:
             return Response({"detail": str(exc), "errors": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
         payload = {"received": result.received, "created": result.created, "duplicates": result.duplicates}
         return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+def _too_large_response(detail: str, **received) -> Response:
+    limits = {"max_items": settings.INGEST_MAX_ITEMS, "max_bytes": settings.INGEST_MAX_BYTES}
+    return Response({"detail": detail, **limits, **received}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+
+
+def _ingest_too_large(request) -> Response | None:
+    """A 413 for a body declared larger than INGEST_MAX_BYTES, before a byte of it is read."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= settings.INGEST_MAX_BYTES:
+        return None
+    return _too_large_response(
+        f"the body is {length} bytes; at most {settings.INGEST_MAX_BYTES} bytes and "
+        f"{settings.INGEST_MAX_ITEMS} items per request (INGEST_MAX_BYTES, INGEST_MAX_ITEMS): "
+        "send the events in several requests; nothing was stored",
+        received_bytes=length,
+    )
 
 
 class _Echo:
@@ -192,7 +234,7 @@ class EventsCsvView(APIView):
 class VisitsView(APIView):
     permission_classes = [StaffWritesViewersRead]
 
-    @list_schema("Visits (tracked faces), newest first (cursor-paginated)", s.VisitSerializer(many=True))
+    @list_schema("Visits (tracked faces), newest first (cursor-paginated)", s.PaginatedVisitsDoc, paginated=True)
     def get(self, request):
         return filtered_page(
             self, request, selector=visit_list, pagination=VisitCursorPagination, serializer=s.VisitSerializer
