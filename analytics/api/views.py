@@ -255,22 +255,25 @@ class ProtectedDeleteMixin:
             )
 
 
-class LocationViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class PlaceViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+    # Any {id} reaches the view, so a non-number is DRF's JSON 404, not Django's HTML one.
+    lookup_value_regex = "[^/]+"
+    permission_classes = [StaffWritesViewersRead]
+
+
+class LocationViewSet(PlaceViewSet):
     queryset = Location.objects.all()
     serializer_class = s.LocationSerializer
-    permission_classes = [StaffWritesViewersRead]
 
 
-class ExhibitViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class ExhibitViewSet(PlaceViewSet):
     queryset = Exhibit.objects.select_related("location")
     serializer_class = s.ExhibitSerializer
-    permission_classes = [StaffWritesViewersRead]
 
 
-class CameraViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CameraViewSet(PlaceViewSet):
     queryset = Camera.objects.select_related("location", "exhibit")
     serializer_class = s.CameraSerializer
-    permission_classes = [StaffWritesViewersRead]
 
     @extend_schema(summary="Health of every camera", responses=s.CameraStatusSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="status")
