@@ -138,6 +138,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Adds the error responses every route can give (analytics/api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "analytics.api.schema.MuseumAutoSchema",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 JSON, not Django's HTML 400 (analytics/api/request_limits.py).
+    "EXCEPTION_HANDLER": "analytics.api.request_limits.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Museum emotion analytics API",

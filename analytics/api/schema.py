@@ -6,6 +6,7 @@ DRF and from our views, the same for every route of a kind:
 - 404 on every route with an {id};
 - 400 on every write ({field: [reason]}, or {"detail"} for a body that doesn't parse),
   unless the view documents its own 400 (filters, ingest);
+- 413 on every write whose body is over DATA_UPLOAD_MAX_MEMORY_SIZE (ingest: its own limits);
 - 409 on deleting a place or camera still referred to (ProtectedDeleteMixin);
 - 429 when DRF throttling is configured.
 """
@@ -66,6 +67,7 @@ class MuseumAutoSchema(AutoSchema):
             errors[404] = OpenApiResponse(detail, description="No object with this id.")
         if self.method in WRITE_METHODS:
             errors[400] = _write_400()
+            errors[413] = OpenApiResponse(detail, description="The body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.")
         if self.method == "DELETE" and hasattr(self.view, "destroy"):
             errors[409] = OpenApiResponse(detail, description="Still referred to by events, visits or cameras.")
         if settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_CLASSES"):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -26,6 +25,7 @@ from analytics.api.params import (
     threshold_from_params,
 )
 from analytics.api.permissions import StaffWritesViewersRead
+from analytics.api.request_limits import ingest_body_too_large, ingest_too_large_response
 from analytics.selectors.events import event_list
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.locations import location_stats
@@ -168,7 +168,7 @@ class EventsView(APIView):
         },
     )
     def post(self, request):
-        if (too_large := _ingest_too_large(request)) is not None:
+        if (too_large := ingest_body_too_large(request)) is not None:
             return too_large
         try:
             body = request.data
@@ -178,32 +178,11 @@ class EventsView(APIView):
         try:
             result = events_ingest(items=body)
         except IngestTooLarge as exc:
-            return _too_large_response(str(exc), received_items=exc.received)
+            return ingest_too_large_response(str(exc), received_items=exc.received)
         except IngestRejected as exc:
             return Response({"detail": str(exc), "errors": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
         payload = {"received": result.received, "created": result.created, "duplicates": result.duplicates}
         return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
-
-
-def _too_large_response(detail: str, **received) -> Response:
-    limits = {"max_items": settings.INGEST_MAX_ITEMS, "max_bytes": settings.INGEST_MAX_BYTES}
-    return Response({"detail": detail, **limits, **received}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-
-
-def _ingest_too_large(request) -> Response | None:
-    """A 413 for a body declared larger than INGEST_MAX_BYTES, before a byte of it is read."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length <= settings.INGEST_MAX_BYTES:
-        return None
-    return _too_large_response(
-        f"the body is {length} bytes; at most {settings.INGEST_MAX_BYTES} bytes and "
-        f"{settings.INGEST_MAX_ITEMS} items per request (INGEST_MAX_BYTES, INGEST_MAX_ITEMS): "
-        "send the events in several requests; nothing was stored",
-        received_bytes=length,
-    )
 
 
 class _Echo:

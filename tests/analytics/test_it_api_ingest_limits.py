@@ -74,3 +74,13 @@ def test_it_says_what_is_wrong_with_a_body_that_is_not_a_batch(staff_api, museum
     assert body["detail"].startswith("Not a batch of events") and "of 0 events" not in body["detail"]
     assert says in body["errors"][0]["errors"]["events"]
     assert body["errors"][0]["index"] is None
+
+
+@pytest.mark.django_db
+def test_it_answers_any_write_over_djangos_upload_limit_with_413_json(staff_api, museum, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = staff_api.patch(
+        f"/api/locations/{museum.hall.pk}/", {"description": "x" * 2000}, format="json"
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is larger than 1000 bytes."}
