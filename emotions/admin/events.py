@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.http import StreamingHttpResponse
 
 from analytics.filters import EventFilter
+from emotions.admin.time_bounded import EventTimeDrillDownMixin
 from emotions.models import EmotionEvent
 from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
 
@@ -25,7 +26,7 @@ class _Echo:
 
 
 @admin.register(EmotionEvent)
-class EmotionEventAdmin(admin.ModelAdmin):
+class EmotionEventAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
     list_display = ("timestamp", "location", "camera", "exhibit", "emotion", "confidence", "source", "model_version")
     list_filter = ("emotion", "source", "location", "camera", "exhibit", "model_version")
     list_select_related = ("location", "camera", "exhibit", "model_version")
