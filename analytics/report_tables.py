@@ -86,7 +86,7 @@ def daily_table(data: dict) -> Table:
     ]
     bucket = data["daily"][0]["bucket"] if data["daily"] else "day"
     title = "Daily trend" if bucket == "day" else f"Trend per {bucket}"
-    first_column = {"day": "Date", "week": "Week from", "month": "Month from"}[bucket]
+    first_column = {"day": "Date", "week": "Week from", "month": "Month from", "year": "Year from"}[bucket]
     return Table("daily", title, [first_column, "Detections", *SENTIMENTS], rows)
 
 

@@ -155,7 +155,7 @@ class HourlyPointDoc(serializers.Serializer):
 class DailyPointDoc(serializers.Serializer):
     date = serializers.DateField(help_text="The bucket's first local day.")
     bucket = serializers.ChoiceField(
-        choices=["day", "week", "month"], help_text="The bucket's size, chosen by the span of the events."
+        choices=["day", "week", "month", "year"], help_text="The bucket's size, chosen by the span of the events."
     )
     total = serializers.IntegerField()
     emotion_counts = EmotionCountsDoc()

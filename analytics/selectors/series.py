@@ -5,9 +5,10 @@ registered functions on SQLite), so a day starts at local midnight on both.
 
 Both series stay small for any stored range. The "daily" series counts per
 local day while its events span at most DAY_BUCKETS_MAX_SPAN_DAYS, per week
-(Monday to Sunday) up to WEEK_BUCKETS_MAX_SPAN_DAYS, and per calendar month
-beyond: at most 366 days, ~262 weeks, or 12 points a year since
-EARLIEST_EVENT_DATE. Each point says its `bucket`. The hourly series lists the
+(Monday to Sunday) up to WEEK_BUCKETS_MAX_SPAN_DAYS, per calendar month up to
+MONTH_BUCKETS_MAX_SPAN_DAYS and per calendar year beyond: at most 366 days,
+~262 weeks, ~480 months, or one point a year (only events stored before the
+time bounds existed can span more than 40 years). Each point says its `bucket`. The hourly series lists the
 hours that have events and refuses (SeriesSpanTooLong) to cover more than
 HOURLY_MAX_SPAN_DAYS.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db.models import Max, Min
-from django.db.models.functions import TruncDate, TruncHour, TruncMonth, TruncWeek
+from django.db.models.functions import TruncDate, TruncHour, TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
 from analytics.filters import EventFilter
@@ -26,6 +27,7 @@ from emotions.labels import legacy_name
 
 DAY_BUCKETS_MAX_SPAN_DAYS = 366
 WEEK_BUCKETS_MAX_SPAN_DAYS = 5 * 366
+MONTH_BUCKETS_MAX_SPAN_DAYS = 40 * 366
 HOURLY_MAX_SPAN_DAYS = 93
 
 
@@ -96,19 +98,23 @@ _BUCKETS = {
     "day": (TruncDate, lambda day: day + timedelta(days=1)),
     "week": (TruncWeek, lambda day: day + timedelta(days=7)),
     "month": (TruncMonth, _next_month),
+    "year": (TruncYear, lambda day: date(day.year + 1, 1, 1)),
 }
 
 
 def daily_series_bucket(first: date, last: date) -> str:
     """The bucket the "daily" series uses for events from `first` to `last` (local days)."""
     days = (last - first).days + 1
-    if days <= DAY_BUCKETS_MAX_SPAN_DAYS:
-        return "day"
-    return "week" if days <= WEEK_BUCKETS_MAX_SPAN_DAYS else "month"
+    for bucket, max_days in (
+        ("day", DAY_BUCKETS_MAX_SPAN_DAYS), ("week", WEEK_BUCKETS_MAX_SPAN_DAYS), ("month", MONTH_BUCKETS_MAX_SPAN_DAYS)
+    ):
+        if days <= max_days:
+            return bucket
+    return "year"
 
 
 def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list[dict]:
-    """One point per local day (or week, or month: see the module) from the first bucket with events to the last.
+    """One point per local day (or week, month, year: see the module) from the first bucket with events to the last.
 
     `date` is the bucket's first local day, `bucket` its size. Buckets in
     between without events are included at zero, so a trend line shows the gap.

@@ -64,4 +64,4 @@ def test_it_documents_bad_parameters_as_named_reasons(schema):
         body = _body(schema, schema["paths"][path]["get"], 400)
         assert body["additionalProperties"] == {"type": "array", "items": {"type": "string"}}, path
     point = _ref(schema, _body(schema, schema["paths"]["/api/analytics/series/daily/"]["get"], 200)["items"])
-    assert _ref(schema, point["properties"]["bucket"]["allOf"][0])["enum"] == ["day", "week", "month"]
+    assert _ref(schema, point["properties"]["bucket"]["allOf"][0])["enum"] == ["day", "week", "month", "year"]

@@ -20,7 +20,8 @@ def _event_on(day: date, location, confidence=0.9):
 
 
 @pytest.mark.parametrize(
-    ("days", "bucket"), [(1, "day"), (366, "day"), (367, "week"), (1830, "week"), (1831, "month"), (9800, "month")]
+    ("days", "bucket"),
+    [(1, "day"), (366, "day"), (367, "week"), (1830, "week"), (1831, "month"), (14640, "month"), (14641, "year")],
 )
 def test_it_picks_the_bucket_by_span(days, bucket):
     first = date(2000, 1, 1)
@@ -75,3 +76,13 @@ def test_it_draws_the_reports_page_for_all_time_over_many_years(client, viewer_u
     response = client.get("/reports/")
     assert response.status_code == 200
     assert "Trend per month" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_counts_events_stored_before_the_bounds_in_years(viewer_api, museum):
+    # Rows from before the time bounds existed (a dead clock's 1970) can't be refused any more: still few points.
+    EmotionEventFactory(timestamp=datetime(1970, 1, 1, 0, 0, 5, tzinfo=ZoneInfo("UTC")), location=museum.hall)
+    points = viewer_api.get("/api/analytics/series/daily/").json()
+    assert [p["bucket"] for p in points] == ["year"] * 57
+    assert (points[0]["date"], points[0]["total"]) == ("1970-01-01", 1)
+    assert (points[-1]["date"], points[-1]["total"]) == ("2026-01-01", 9)
