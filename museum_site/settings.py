@@ -215,6 +215,8 @@ if MAX_CLOCK_SKEW_SECONDS < 0:
 # HTML 400 before any view runs, so that limit follows the ingest's.
 INGEST_MAX_ITEMS = env_int("INGEST_MAX_ITEMS", 10_000)
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 8 * 1024 * 1024)
+if INGEST_MAX_ITEMS < 1 or INGEST_MAX_BYTES < 1:
+    raise ValueError(f"INGEST_MAX_ITEMS={INGEST_MAX_ITEMS} and INGEST_MAX_BYTES={INGEST_MAX_BYTES} must be positive")
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, INGEST_MAX_BYTES)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -166,6 +166,7 @@ class EventsView(APIView):
         responses={
             201: s.IngestResultDoc, 200: s.IngestResultDoc, 400: s.IngestRejectedDoc,
             413: OpenApiResponse(s.IngestTooLargeDoc, description="More items or bytes than the limits it names."),
+            415: OpenApiResponse(s.ErrorDetailDoc, description="The body is not application/json."),
         },
     )
     def post(self, request):

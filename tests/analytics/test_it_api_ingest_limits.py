@@ -57,6 +57,13 @@ def test_it_takes_a_full_batch_within_the_default_limits(staff_api, museum):
 
 
 @pytest.mark.django_db
+def test_it_takes_json_only(staff_api, museum):
+    response = staff_api.post("/api/events/", {"events": "x"}, format="multipart")
+    assert response.status_code == 415
+    assert "Unsupported media type" in response.json()["detail"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("payload", "says"),
     [
