@@ -15,6 +15,7 @@ from django.utils import timezone
 from analytics.filters import EventFilter
 from analytics.legacy_summary import DEFAULT_THRESHOLD
 from cameras.models import Camera, Exhibit, Location
+from cameras.validators import control_character_problem
 from emotions.time_bounds import filter_end_problem, filter_start_problem
 
 FILTER_PARAMS = ("since", "until", "location", "location_id", "exhibit", "camera")
@@ -93,7 +94,8 @@ def event_filter_from_params(params: Mapping[str, str]) -> EventFilter:
     location = None
     if (raw := _present(params, "location")) is not None:
         location = raw.strip()
-        if not Location.objects.filter(name=location).exists():
+        # Names have no control characters (and PostgreSQL refuses NUL in a query).
+        if control_character_problem(location) or not Location.objects.filter(name=location).exists():
             raise BadParameter("location", f"no location named {location!r}")
     ids = {}
     for parameter, model in _ID_PARAMS:

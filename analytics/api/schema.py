@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer
 
 from analytics.api import serializers as s
 
@@ -48,6 +49,14 @@ def _write_400():
 
 
 class MuseumAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        # The routes take any {id} (so "0.5" gets the JSON 404, not Django's HTML page);
+        # what they look up is still a whole number.
+        parameters = list(super().get_override_parameters())
+        if "{id}" in self.path:
+            parameters.append(OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id."))
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -37,9 +37,19 @@ from cameras.services import camera_disable, camera_enable
 from emotions.services.ingest import IngestRejected, IngestTooLarge, events_ingest
 from emotions.services.legacy_csv import LEGACY_COLUMNS, legacy_csv_rows
 
+# YYYY-MM-DD, optionally a time and an offset; within emotions.time_bounds (docs/api.md).
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
 FILTER_PARAMETERS = [
-    OpenApiParameter("since", OpenApiTypes.STR, description="From this local date (YYYY-MM-DD) or ISO date-time, inclusive."),
-    OpenApiParameter("until", OpenApiTypes.STR, description="Up to this date-time, exclusive; a bare date includes that whole day."),
+    OpenApiParameter(
+        "since", OpenApiTypes.STR, pattern=DATE_PATTERN,
+        description="From this local date (YYYY-MM-DD) or ISO date-time, inclusive; not before "
+        "EARLIEST_EVENT_DATE nor in the future.",
+    ),
+    OpenApiParameter(
+        "until", OpenApiTypes.STR, pattern=DATE_PATTERN,
+        description="Up to this date-time, exclusive; a bare date includes that whole day. Not before "
+        "EARLIEST_EVENT_DATE nor more than 366 days ahead.",
+    ),
     OpenApiParameter("location", OpenApiTypes.STR, description="Location name (the legacy CSV's CameraLocation)."),
     OpenApiParameter("location_id", OpenApiTypes.INT, description="Location id."),
     OpenApiParameter("exhibit", OpenApiTypes.INT, description="Exhibit id."),
@@ -243,16 +253,22 @@ class PlaceViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
 
 
 class LocationViewSet(PlaceViewSet):
+    """Places in the museum; the legacy CSV's CameraLocation is a location's name."""
+
     queryset = Location.objects.all()
     serializer_class = s.LocationSerializer
 
 
 class ExhibitViewSet(PlaceViewSet):
+    """Exhibits, each in one location."""
+
     queryset = Exhibit.objects.select_related("location")
     serializer_class = s.ExhibitSerializer
 
 
 class CameraViewSet(PlaceViewSet):
+    """Cameras: source, detection settings, and the health their worker reports (read-only)."""
+
     queryset = Camera.objects.select_related("location", "exhibit")
     serializer_class = s.CameraSerializer
 

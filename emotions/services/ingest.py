@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cameras.models import Camera, Exhibit, Location
+from cameras.validators import control_character_problem
 from emotions.labels import EMOTIONS, parse_label
 from emotions.models import EmotionEvent
 from emotions.time_bounds import event_time_problem
@@ -148,7 +149,11 @@ class _Places:
     @classmethod
     def for_items(cls, items: list) -> _Places:
         dicts = [item for item in items if isinstance(item, dict)]
-        names = {item["location"] for item in dicts if isinstance(item.get("location"), str)}
+        # A name with control characters can't exist (and PostgreSQL refuses NUL in a query).
+        names = {
+            item["location"] for item in dicts
+            if isinstance(item.get("location"), str) and control_character_problem(item["location"]) is None
+        }
         camera_ids = {item["camera"] for item in dicts if _is_id(item.get("camera"))}
         exhibit_ids = {item["exhibit"] for item in dicts if _is_id(item.get("exhibit"))}
         return cls(
@@ -190,8 +195,10 @@ def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, s
                 errors[field] = str(exc)
 
     track_id = item.get("track_id")
-    if track_id is not None and not (isinstance(track_id, str) and len(track_id) <= 64):
-        errors["track_id"] = "must be a string of at most 64 characters"
+    if track_id is not None and not (
+        isinstance(track_id, str) and len(track_id) <= 64 and control_character_problem(track_id) is None
+    ):
+        errors["track_id"] = "must be a string of at most 64 characters, without control characters"
 
     camera = location = exhibit = None
     if item.get("camera") is not None:
