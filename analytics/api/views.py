@@ -113,7 +113,7 @@ class HourlySeriesView(AnalyticsView):
 
 
 @analytics_schema(
-    "Emotion counts per local day, week or month (gaps filled with zeros)", s.DailyPointDoc(many=True),
+    "Emotion counts per local day, week, month or year (gaps filled with zeros)", s.DailyPointDoc(many=True),
     "Per day while the events span at most 366 days, per week (from Monday) up to 1830 days, per calendar "
     "month up to 14640 days (40 years), per year beyond; each point's `bucket` says which, `date` is the "
     "bucket's first day.",
