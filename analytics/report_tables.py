@@ -81,11 +81,15 @@ def hour_table(data: dict) -> Table:
 
 
 def daily_table(data: dict) -> Table:
+    """Per day, or per week/month when the events span years (analytics.selectors.series)."""
     rows = [
         [point["date"], point["total"], *(point["sentiment_counts"][s] for s in SENTIMENTS)]
         for point in data["daily"]
     ]
-    return Table("daily", "Daily trend", ["Date", "Detections", *SENTIMENTS], rows)
+    bucket = data["daily"][0]["bucket"] if data["daily"] else "day"
+    title = "Daily trend" if bucket == "day" else f"Trend per {bucket}"
+    first_column = {"day": "Date", "week": "Week from", "month": "Month from", "year": "Year from"}[bucket]
+    return Table("daily", title, [first_column, "Detections", *SENTIMENTS], rows)
 
 
 def exhibit_table(data: dict) -> Table:

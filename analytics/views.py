@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -23,25 +23,31 @@ from analytics.api.permissions import user_can_read_reports
 from analytics.legacy_summary import DEFAULT_THRESHOLD
 from analytics.report_tables import TABLE_BUILDERS, kpis, report_data
 from cameras.models import Camera, Exhibit, Location
+from emotions.time_bounds import filter_end_problem, filter_start_problem
 
 # The page's date range is two inclusive days ("from", "to"), as people read a
 # range; the API's is since/until with `until` exclusive, as the legacy commands.
 PAGE_PARAMS = ("from", "to", "location", "location_id", "exhibit", "camera", THRESHOLD_PARAM)
 
 
-def _day(parameter: str, raw: str) -> date | None:
+def _day(parameter: str, raw: str, *, last: bool = False) -> date | None:
+    """A form's day, within emotions.time_bounds (checked before any date arithmetic)."""
     if not raw.strip():
         return None
     try:
-        return date.fromisoformat(raw.strip())
+        day = date.fromisoformat(raw.strip())
     except ValueError:
         raise BadParameter(parameter, f"{raw!r} is not a date (YYYY-MM-DD)") from None
+    midnight = datetime.combine(day, time(0), tzinfo=timezone.get_default_timezone())
+    if problem := (filter_end_problem if last else filter_start_problem)(midnight):
+        raise BadParameter(parameter, f"{raw!r} {problem}")
+    return day
 
 
 def api_params_of(page_params) -> dict[str, str]:
     """The page's query -> the equivalent API query (what the page's JSON comes from)."""
     reject_unknown_params(page_params, PAGE_PARAMS)
-    first, last = _day("from", page_params.get("from", "")), _day("to", page_params.get("to", ""))
+    first, last = _day("from", page_params.get("from", "")), _day("to", page_params.get("to", ""), last=True)
     if first and last and last < first:
         raise BadParameter("to", "is before from")
     params = {name: page_params.get(name, "").strip() for name in FILTER_PARAMS + (THRESHOLD_PARAM,)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from cameras.admin_dates import BoundedDateHierarchyMixin
 from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
 
@@ -56,7 +57,7 @@ class LocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Exhibit)
-class ExhibitAdmin(admin.ModelAdmin):
+class ExhibitAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ("title", "location", "on_show_from", "on_show_until")
     list_filter = ("location", "on_show_from", "on_show_until")
     list_select_related = ("location",)

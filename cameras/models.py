@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cameras.validators import reject_control_characters
+
 
 class Location(models.Model):
     """A place in the museum ("Museum Entrance", "Exhibit Hall A").
@@ -11,8 +13,8 @@ class Location(models.Model):
     The legacy CSV's `CameraLocation` column is this name.
     """
 
-    name = models.CharField(max_length=120, unique=True)
-    floor = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=120, unique=True, validators=[reject_control_characters])
+    floor = models.CharField(max_length=40, blank=True, validators=[reject_control_characters])
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -25,7 +27,7 @@ class Location(models.Model):
 
 class Exhibit(models.Model):
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="exhibits")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[reject_control_characters])
     description = models.TextField(blank=True)
     on_show_from = models.DateField(null=True, blank=True)
     on_show_until = models.DateField(null=True, blank=True)
@@ -60,7 +62,7 @@ class Camera(models.Model):
         RECONNECTING = "reconnecting", "Reconnecting"
         ERROR = "error", "Error"
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[reject_control_characters])
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="cameras")
     exhibit = models.ForeignKey(
         Exhibit, on_delete=models.SET_NULL, null=True, blank=True, related_name="cameras",

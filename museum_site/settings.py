@@ -6,14 +6,14 @@ code, no broker, no server to install.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from museum_site.env import env_bool, env_float, env_int, env_list, env_str
+from museum_site.env import env_bool, env_date, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime state (SQLite file, logs, model artifacts trained locally, demo media).
@@ -143,7 +143,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds the error responses every route can give (analytics/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "analytics.api.schema.MuseumAutoSchema",
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 JSON, not Django's HTML 400 (analytics/api/request_limits.py).
+    "EXCEPTION_HANDLER": "analytics.api.request_limits.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Museum emotion analytics API",
@@ -205,6 +208,22 @@ PIPELINE_RECONNECT_AFTER_SECONDS = env_float("PIPELINE_RECONNECT_AFTER_SECONDS",
 # Face detector: "haar" (OpenCV's cascade, the default: best recall measured here), or
 # "blazeface-short"/"blazeface-full" (needs mediapipe==0.10.21 installed --no-deps; docs/pipeline.md).
 PIPELINE_DETECTOR = env_str("PIPELINE_DETECTOR", "haar")
+
+# Bounds on event times (emotions/time_bounds.py): ingest, CSV import and date
+# filters refuse times before this local date or this far ahead of the server's clock.
+EARLIEST_EVENT_DATE = env_date("EARLIEST_EVENT_DATE", date(2000, 1, 1))
+MAX_CLOCK_SKEW_SECONDS = env_int("MAX_CLOCK_SKEW_SECONDS", 300)
+if MAX_CLOCK_SKEW_SECONDS < 0:
+    raise ValueError(f"MAX_CLOCK_SKEW_SECONDS={MAX_CLOCK_SKEW_SECONDS} must not be negative")
+
+# Bulk ingest (POST /api/events/): more items or bytes than this get 413. Django
+# refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (default 2.5 MB) with a bare
+# HTML 400 before any view runs, so that limit follows the ingest's.
+INGEST_MAX_ITEMS = env_int("INGEST_MAX_ITEMS", 10_000)
+INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 8 * 1024 * 1024)
+if INGEST_MAX_ITEMS < 1 or INGEST_MAX_BYTES < 1:
+    raise ValueError(f"INGEST_MAX_ITEMS={INGEST_MAX_ITEMS} and INGEST_MAX_BYTES={INGEST_MAX_BYTES} must be positive")
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, INGEST_MAX_BYTES)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

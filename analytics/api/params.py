@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from analytics.legacy_summary import DEFAULT_THRESHOLD
 from cameras.models import Camera, Exhibit, Location
+from cameras.validators import control_character_problem
 from emotions.filters import EventFilter
+from emotions.time_bounds import filter_end_problem, filter_start_problem
 
 FILTER_PARAMS = ("since", "until", "location", "location_id", "exhibit", "camera")
 THRESHOLD_PARAM = "threshold"
@@ -35,12 +37,13 @@ def reject_unknown_params(params: Mapping[str, object], allowed: Iterable[str]) 
             raise BadParameter(name, f"unknown parameter (expected one of: {', '.join(allowed)})")
 
 
-def parse_moment(parameter: str, raw: str) -> datetime:
+def parse_moment(parameter: str, raw: str, *, ends: bool = False) -> datetime:
     """'2026-11-20', '2026-11-20 14:00' or ISO 8601 with an offset -> aware datetime.
 
     As in the legacy commands' --since/--until: naive values are local
     (TIME_ZONE), and a bare date means its midnight (so `until`, exclusive,
-    ends the day before).
+    ends the day before). Within the bounds of emotions.time_bounds (`ends`:
+    the parameter is an exclusive end, which may reach further ahead).
     """
     value = raw.strip()
     try:
@@ -52,6 +55,8 @@ def parse_moment(parameter: str, raw: str) -> datetime:
         ) from None
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=timezone.get_default_timezone())
+    if problem := (filter_end_problem if ends else filter_start_problem)(moment):
+        raise BadParameter(parameter, f"{raw!r} {problem}")
     return moment
 
 
@@ -83,14 +88,15 @@ def event_filter_from_params(params: Mapping[str, str]) -> EventFilter:
     if (raw := _present(params, "since")) is not None:
         since = parse_moment("since", raw)
     if (raw := _present(params, "until")) is not None:
-        until = parse_moment("until", raw)
+        until = parse_moment("until", raw, ends=True)
     if since is not None and until is not None and until <= since:
         raise BadParameter("until", "must be after since")
 
     location = None
     if (raw := _present(params, "location")) is not None:
         location = raw.strip()
-        if not Location.objects.filter(name=location).exists():
+        # Names have no control characters (and PostgreSQL refuses NUL in a query).
+        if control_character_problem(location) or not Location.objects.filter(name=location).exists():
             raise BadParameter("location", f"no location named {location!r}")
     ids = {}
     for parameter, model in _ID_PARAMS:

@@ -67,7 +67,11 @@ class IngestItemDoc(serializers.Serializer):
 
 
 class IngestRequestDoc(serializers.Serializer):
-    events = IngestItemDoc(many=True, help_text="At most 5000 per request. A bare JSON list is accepted too.")
+    events = IngestItemDoc(
+        many=True,
+        help_text="At most INGEST_MAX_ITEMS (default 10000) per request and INGEST_MAX_BYTES (default 8 MiB) "
+        "in all. A bare JSON list is accepted too.",
+    )
 
 
 class IngestResultDoc(serializers.Serializer):
@@ -84,7 +88,50 @@ class IngestProblemDoc(serializers.Serializer):
 
 class IngestRejectedDoc(serializers.Serializer):
     detail = serializers.CharField()
-    errors = IngestProblemDoc(many=True)
+    errors = IngestProblemDoc(many=True, help_text="One entry per bad item; index null: the body as a whole.")
+
+
+class IngestTooLargeDoc(serializers.Serializer):
+    detail = serializers.CharField()
+    max_items = serializers.IntegerField(help_text="INGEST_MAX_ITEMS")
+    max_bytes = serializers.IntegerField(help_text="INGEST_MAX_BYTES")
+    received_items = serializers.IntegerField(required=False)
+    received_bytes = serializers.IntegerField(required=False, help_text="As declared by Content-Length.")
+
+
+# --- error bodies (documentation; analytics.api.schema adds them to every route) -------
+
+
+class ErrorDetailDoc(serializers.Serializer):
+    """401, 403, 404, 409 and a body that doesn't parse: DRF's {"detail": reason}."""
+
+    detail = serializers.CharField()
+
+
+class FieldErrorsDoc(serializers.Serializer):
+    """A write's invalid fields, or a query's invalid parameters: {name: [reason, ...]}.
+
+    Its schema (an object of string lists) comes from analytics.api.schema.
+    """
+
+
+class ParameterErrorsDoc(FieldErrorsDoc):
+    """{parameter: [reason]} for a query parameter that is unknown or invalid."""
+
+
+# --- paginated lists ---------------------------------------------------------------
+
+
+def _paginated_doc(name: str, item_serializer) -> type[serializers.Serializer]:
+    return type(name, (serializers.Serializer,), {
+        "next": serializers.URLField(allow_null=True, help_text="The next page, or null on the last."),
+        "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null on the first."),
+        "results": item_serializer(many=True),
+    })
+
+
+PaginatedEventsDoc = _paginated_doc("PaginatedEvents", EventSerializer)
+PaginatedVisitsDoc = _paginated_doc("PaginatedVisits", VisitSerializer)
 
 
 # --- analytics JSON (documentation) -----------------------------------------------
@@ -106,7 +153,10 @@ class HourlyPointDoc(serializers.Serializer):
 
 
 class DailyPointDoc(serializers.Serializer):
-    date = serializers.DateField(help_text="Local calendar day.")
+    date = serializers.DateField(help_text="The bucket's first local day.")
+    bucket = serializers.ChoiceField(
+        choices=["day", "week", "month", "year"], help_text="The bucket's size, chosen by the span of the events."
+    )
     total = serializers.IntegerField()
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()

@@ -9,12 +9,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from analytics.api import serializers as s
+from analytics.api.pagination import EventCursorPagination, VisitCursorPagination
 from analytics.api.params import (
     FILL_ZEROS_PARAM,
     FILTER_PARAMS,
@@ -26,21 +27,32 @@ from analytics.api.params import (
     threshold_from_params,
 )
 from analytics.api.permissions import StaffWritesViewersRead
+from analytics.api.request_limits import ingest_body_too_large, ingest_too_large_response
 from analytics.selectors.events import event_list
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.locations import location_stats
-from analytics.selectors.series import emotion_daily_series, emotion_hourly_series
+from analytics.selectors.series import SeriesSpanTooLong, emotion_daily_series, emotion_hourly_series
 from analytics.selectors.summary import legacy_summary
 from analytics.selectors.visits import visit_list
 from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
 from emotions.legacy_export import legacy_csv_rows
 from emotions.legacy_format import LEGACY_COLUMNS
-from emotions.services.ingest import IngestRejected, events_ingest
+from emotions.services.ingest import IngestRejected, IngestTooLarge, events_ingest
 
+# YYYY-MM-DD, optionally a time and an offset; within emotions.time_bounds (docs/api.md).
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
 FILTER_PARAMETERS = [
-    OpenApiParameter("since", OpenApiTypes.STR, description="From this local date (YYYY-MM-DD) or ISO date-time, inclusive."),
-    OpenApiParameter("until", OpenApiTypes.STR, description="Up to this date-time, exclusive; a bare date includes that whole day."),
+    OpenApiParameter(
+        "since", OpenApiTypes.STR, pattern=DATE_PATTERN,
+        description="From this local date (YYYY-MM-DD) or ISO date-time, inclusive; not before "
+        "EARLIEST_EVENT_DATE nor in the future.",
+    ),
+    OpenApiParameter(
+        "until", OpenApiTypes.STR, pattern=DATE_PATTERN,
+        description="Up to this date-time, exclusive; a bare date includes that whole day. Not before "
+        "EARLIEST_EVENT_DATE nor more than 366 days ahead.",
+    ),
     OpenApiParameter("location", OpenApiTypes.STR, description="Location name (the legacy CSV's CameraLocation)."),
     OpenApiParameter("location_id", OpenApiTypes.INT, description="Location id."),
     OpenApiParameter("exhibit", OpenApiTypes.INT, description="Exhibit id."),
@@ -49,7 +61,9 @@ FILTER_PARAMETERS = [
 THRESHOLD_PARAMETER = OpenApiParameter(
     THRESHOLD_PARAM, OpenApiTypes.FLOAT, description="Minimum confidence for an event to count, 0..1 (default 0.6)."
 )
-PROBLEM_400 = OpenApiResponse(description="A parameter is unknown or invalid; the body names it: {name: [reason]}.")
+PROBLEM_400 = OpenApiResponse(
+    s.ParameterErrorsDoc, description="A parameter is unknown or invalid; the body names it: {name: [reason]}."
+)
 
 
 def parsed_filter(request, *, allowed_extra=(), with_threshold=False):
@@ -72,7 +86,10 @@ class AnalyticsView(APIView):
 
     def get(self, request):
         event_filter, threshold = parsed_filter(request, with_threshold=True)
-        return Response(type(self).selector(event_filter=event_filter, threshold=threshold))
+        try:
+            return Response(type(self).selector(event_filter=event_filter, threshold=threshold))
+        except SeriesSpanTooLong as exc:
+            raise ValidationError({"since": [str(exc)]}) from None
 
 
 def analytics_schema(summary: str, response, description: str = ""):
@@ -118,12 +135,20 @@ class SummaryView(AnalyticsView):
         return Response(legacy_summary(event_filter=event_filter, threshold=threshold, fill_zeros=fill_zeros))
 
 
-@analytics_schema("Emotion counts per local hour", s.HourlyPointDoc(many=True))
+@analytics_schema(
+    "Emotion counts per local hour", s.HourlyPointDoc(many=True),
+    "Hours with events only. Covers at most 93 days of events; more is a 400 naming `since`.",
+)
 class HourlySeriesView(AnalyticsView):
     selector = staticmethod(emotion_hourly_series)
 
 
-@analytics_schema("Emotion counts per local day (gaps filled with zeros)", s.DailyPointDoc(many=True))
+@analytics_schema(
+    "Emotion counts per local day, week, month or year (gaps filled with zeros)", s.DailyPointDoc(many=True),
+    "Per day while the events span at most 366 days, per week (from Monday) up to 1830 days, per calendar "
+    "month up to 14640 days (40 years), per year beyond; each point's `bucket` says which, `date` is the "
+    "bucket's first day.",
+)
 class DailySeriesView(AnalyticsView):
     selector = staticmethod(emotion_daily_series)
 
@@ -138,19 +163,6 @@ class ExhibitEngagementView(AnalyticsView):
     selector = staticmethod(exhibit_engagement)
 
 
-class EventCursorPagination(CursorPagination):
-    # Cursor, not page numbers: no COUNT(*) over millions of rows, and stable
-    # while cameras keep appending.
-    ordering = ("timestamp", "id")
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 1000
-
-
-class VisitCursorPagination(EventCursorPagination):
-    ordering = ("-started_at", "-id")
-
-
 PAGE_PARAMS = ("cursor", "page_size")
 
 
@@ -162,14 +174,24 @@ def filtered_page(view, request, *, selector, pagination, serializer) -> Respons
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
-def list_schema(summary: str, response, ok=200):
-    return extend_schema(summary=summary, parameters=FILTER_PARAMETERS, responses={ok: response, 400: PROBLEM_400})
+PAGE_PARAMETERS = [
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="The page to read: follow `next`/`previous` as given."),
+    OpenApiParameter(
+        "page_size", OpenApiTypes.INT, description="Items per page, 1..1000 (default 100); anything else is a 400."
+    ),
+]
+
+
+def list_schema(summary: str, response, ok=200, paginated=False):
+    parameters = FILTER_PARAMETERS + (PAGE_PARAMETERS if paginated else [])
+    return extend_schema(summary=summary, parameters=parameters, responses={ok: response, 400: PROBLEM_400})
 
 
 class EventsView(APIView):
     permission_classes = [StaffWritesViewersRead]
+    parser_classes = [JSONParser]  # edge devices send JSON; a form can't hold a batch
 
-    @list_schema("Emotion events, oldest first (cursor-paginated)", s.EventSerializer(many=True))
+    @list_schema("Emotion events, oldest first (cursor-paginated)", s.PaginatedEventsDoc, paginated=True)
     def get(self, request):
         return filtered_page(
             self, request, selector=event_list, pagination=EventCursorPagination, serializer=s.EventSerializer
@@ -182,13 +204,24 @@ class EventsView(APIView):
             "(index, id, field -> reason). Idempotent: an id already stored is counted as a duplicate."
         ),
         request=s.IngestRequestDoc,
-        responses={201: s.IngestResultDoc, 200: s.IngestResultDoc, 400: s.IngestRejectedDoc},
+        responses={
+            201: s.IngestResultDoc, 200: s.IngestResultDoc, 400: s.IngestRejectedDoc,
+            413: OpenApiResponse(s.IngestTooLargeDoc, description="More items or bytes than the limits it names."),
+            415: OpenApiResponse(s.ErrorDetailDoc, description="The body is not application/json."),
+        },
     )
     def post(self, request):
-        body = request.data
-        items = body.get("events") if isinstance(body, dict) else body
+        if (too_large := ingest_body_too_large(request)) is not None:
+            return too_large
         try:
-            result = events_ingest(items=items)
+            body = request.data
+        except ParseError as exc:
+            problem = {"index": None, "id": None, "errors": {"events": str(exc.detail)}}
+            return Response({"detail": str(exc.detail), "errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            result = events_ingest(items=body)
+        except IngestTooLarge as exc:
+            return ingest_too_large_response(str(exc), received_items=exc.received)
         except IngestRejected as exc:
             return Response({"detail": str(exc), "errors": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
         payload = {"received": result.received, "created": result.created, "duplicates": result.duplicates}
@@ -223,7 +256,7 @@ class EventsCsvView(APIView):
 class VisitsView(APIView):
     permission_classes = [StaffWritesViewersRead]
 
-    @list_schema("Visits (tracked faces), newest first (cursor-paginated)", s.VisitSerializer(many=True))
+    @list_schema("Visits (tracked faces), newest first (cursor-paginated)", s.PaginatedVisitsDoc, paginated=True)
     def get(self, request):
         return filtered_page(
             self, request, selector=visit_list, pagination=VisitCursorPagination, serializer=s.VisitSerializer
@@ -244,22 +277,31 @@ class ProtectedDeleteMixin:
             )
 
 
-class LocationViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class PlaceViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+    # Any {id} reaches the view, so a non-number is DRF's JSON 404, not Django's HTML one.
+    lookup_value_regex = "[^/]+"
+    permission_classes = [StaffWritesViewersRead]
+
+
+class LocationViewSet(PlaceViewSet):
+    """Places in the museum; the legacy CSV's CameraLocation is a location's name."""
+
     queryset = Location.objects.all()
     serializer_class = s.LocationSerializer
-    permission_classes = [StaffWritesViewersRead]
 
 
-class ExhibitViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class ExhibitViewSet(PlaceViewSet):
+    """Exhibits, each in one location."""
+
     queryset = Exhibit.objects.select_related("location")
     serializer_class = s.ExhibitSerializer
-    permission_classes = [StaffWritesViewersRead]
 
 
-class CameraViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
+class CameraViewSet(PlaceViewSet):
+    """Cameras: source, detection settings, and the health their worker reports (read-only)."""
+
     queryset = Camera.objects.select_related("location", "exhibit")
     serializer_class = s.CameraSerializer
-    permission_classes = [StaffWritesViewersRead]
 
     @extend_schema(summary="Health of every camera", responses=s.CameraStatusSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="status")

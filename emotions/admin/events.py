@@ -12,6 +12,7 @@ import csv
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 
+from emotions.admin.time_bounded import EventTimeDrillDownMixin
 from emotions.filters import EventFilter
 from emotions.legacy_export import legacy_csv_rows
 from emotions.legacy_format import LEGACY_COLUMNS
@@ -26,7 +27,7 @@ class _Echo:
 
 
 @admin.register(EmotionEvent)
-class EmotionEventAdmin(admin.ModelAdmin):
+class EmotionEventAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
     list_display = ("timestamp", "location", "camera", "exhibit", "emotion", "confidence", "source", "model_version")
     list_filter = ("emotion", "source", "location", "camera", "exhibit", "model_version")
     list_select_related = ("location", "camera", "exhibit", "model_version")

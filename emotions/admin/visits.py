@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from emotions.admin.time_bounded import EventTimeDrillDownMixin
 from emotions.models import Visit
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
     list_display = ("started_at", "location", "exhibit", "camera", "dwell_seconds", "dominant_emotion",
                     "frames_classified", "model_version", "track_id")
     list_filter = ("location", "exhibit", "camera", "dominant_emotion", "model_version")

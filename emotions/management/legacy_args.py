@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from cameras.models import Location
 from emotions.filters import EventFilter
+from emotions.time_bounds import filter_end_problem, filter_start_problem
 
 
 def local_datetime(text: str) -> datetime:
@@ -25,9 +26,25 @@ def local_datetime(text: str) -> datetime:
     return value
 
 
+def _bounded(check):
+    def parse(text: str) -> datetime:
+        value = local_datetime(text)
+        if problem := check(value):
+            raise argparse.ArgumentTypeError(f"{text!r} {problem}")
+        return value
+
+    return parse
+
+
 def add_event_filter_arguments(parser) -> None:
-    parser.add_argument("--since", type=local_datetime, help="Events at or after this time (local time unless an offset is given).")
-    parser.add_argument("--until", type=local_datetime, help="Events before this time (exclusive); a date means its midnight.")
+    parser.add_argument(
+        "--since", type=_bounded(filter_start_problem),
+        help="Events at or after this time (local time unless an offset is given).",
+    )
+    parser.add_argument(
+        "--until", type=_bounded(filter_end_problem),
+        help="Events before this time (exclusive); a date means its midnight.",
+    )
     parser.add_argument("--location", help="Only this location (its name, as in the CSV's CameraLocation).")
 
 

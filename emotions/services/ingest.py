@@ -11,21 +11,21 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cameras.models import Camera, Exhibit, Location
+from cameras.validators import control_character_problem
 from emotions.labels import EMOTIONS, parse_label
 from emotions.models import EmotionEvent
+from emotions.time_bounds import event_time_problem
 
-MAX_ITEMS = 5000
 EVENT_KEY_PREFIX = "api:"
 # event_key is 64 characters; the prefix takes 4.
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,60}$")
-# Edge clocks drift; further ahead than this is a broken clock, not drift.
-MAX_CLOCK_AHEAD = timedelta(minutes=10)
 
 REQUIRED_FIELDS = ("id", "timestamp", "emotion", "confidence")
 OPTIONAL_FIELDS = ("location", "camera", "exhibit", "scores", "track_id")
@@ -41,10 +41,50 @@ class IngestResult:
 class IngestRejected(Exception):
     """The batch was not stored; `problems` has one entry per bad item."""
 
-    def __init__(self, problems: list[dict], *, received: int):
+    def __init__(self, problems: list[dict], *, received: int, detail: str | None = None):
         self.problems = problems
         self.received = received
-        super().__init__(f"{len(problems)} of {received} events are invalid; nothing was stored")
+        super().__init__(detail or f"{len(problems)} of {received} events are invalid; nothing was stored")
+
+
+class IngestTooLarge(Exception):
+    """More items than INGEST_MAX_ITEMS: nothing was read further, nothing stored."""
+
+    def __init__(self, *, received: int):
+        self.received = received
+        super().__init__(
+            f"{received} events in one request; at most {settings.INGEST_MAX_ITEMS} items "
+            f"and {settings.INGEST_MAX_BYTES} bytes per request (INGEST_MAX_ITEMS, INGEST_MAX_BYTES): "
+            "send them in several requests; nothing was stored"
+        )
+
+
+def ingest_items_of(body) -> list:
+    """The list of items in a request body: a bare list, or {"events": [...]}.
+
+    Raises IngestRejected (index None) for any other shape, saying what was sent.
+    """
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        extra = sorted(set(body) - {"events"})
+        if extra:
+            problem = f"unknown key(s) {', '.join(map(repr, extra))}: the object holds only 'events'"
+        elif not isinstance(body.get("events"), list):
+            problem = f"'events' must be a list of event objects, got {_json_type(body.get('events'))}"
+        else:
+            return body["events"]
+    else:
+        problem = f"the body must be a list of events or an object {{\"events\": [...]}}, got {_json_type(body)}"
+    raise IngestRejected(
+        [{"index": None, "id": None, "errors": {"events": problem}}], received=0,
+        detail=f"Not a batch of events ({problem}); nothing was stored",
+    )
+
+
+def _json_type(value) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
 
 
 def event_key_for(client_id: str) -> str:
@@ -69,9 +109,10 @@ def _timestamp(value, now: datetime) -> datetime:
     except ValueError:
         raise ValueError(f"{value!r} is not an ISO 8601 date-time (2026-11-20T14:03:07.250+01:00)") from None
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    if moment > now + MAX_CLOCK_AHEAD:
-        raise ValueError(f"{value!r} is in the future (device clock wrong?)")
+        # replace, not make_aware: a naive 0001-01-01 must reach the bounds check, not overflow.
+        moment = moment.replace(tzinfo=timezone.get_default_timezone())
+    if problem := event_time_problem(moment, now=now):
+        raise ValueError(f"{value!r} {problem}")
     return moment
 
 
@@ -108,7 +149,11 @@ class _Places:
     @classmethod
     def for_items(cls, items: list) -> _Places:
         dicts = [item for item in items if isinstance(item, dict)]
-        names = {item["location"] for item in dicts if isinstance(item.get("location"), str)}
+        # A name with control characters can't exist (and PostgreSQL refuses NUL in a query).
+        names = {
+            item["location"] for item in dicts
+            if isinstance(item.get("location"), str) and control_character_problem(item["location"]) is None
+        }
         camera_ids = {item["camera"] for item in dicts if _is_id(item.get("camera"))}
         exhibit_ids = {item["exhibit"] for item in dicts if _is_id(item.get("exhibit"))}
         return cls(
@@ -150,8 +195,10 @@ def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, s
                 errors[field] = str(exc)
 
     track_id = item.get("track_id")
-    if track_id is not None and not (isinstance(track_id, str) and len(track_id) <= 64):
-        errors["track_id"] = "must be a string of at most 64 characters"
+    if track_id is not None and not (
+        isinstance(track_id, str) and len(track_id) <= 64 and control_character_problem(track_id) is None
+    ):
+        errors["track_id"] = "must be a string of at most 64 characters, without control characters"
 
     camera = location = exhibit = None
     if item.get("camera") is not None:
@@ -194,18 +241,16 @@ def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, s
 
 
 @transaction.atomic
-def events_ingest(*, items: list) -> IngestResult:
+def events_ingest(*, items) -> IngestResult:
     """Validate every item, then store the new ones in one transaction.
 
-    Raises IngestRejected (nothing stored) if any item is invalid.
+    `items`: the request's body (a list, or {"events": [...]}). Raises
+    IngestRejected (nothing stored) if it is another shape or any item is invalid.
+    Raises IngestTooLarge past INGEST_MAX_ITEMS items.
     """
-    if not isinstance(items, list):
-        raise IngestRejected([{"index": None, "id": None, "errors": {"events": "must be a list"}}], received=0)
-    if len(items) > MAX_ITEMS:
-        raise IngestRejected(
-            [{"index": None, "id": None, "errors": {"events": f"at most {MAX_ITEMS} per request, got {len(items)}"}}],
-            received=len(items),
-        )
+    items = ingest_items_of(items)
+    if len(items) > settings.INGEST_MAX_ITEMS:
+        raise IngestTooLarge(received=len(items))
     now = timezone.now()
     places = _Places.for_items(items)
     problems: list[dict] = []

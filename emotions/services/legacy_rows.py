@@ -7,8 +7,10 @@ exactly the same rows. A row is good when, after trimming spaces:
 - Timestamp is `YYYY-MM-DD HH:MM:SS` with an optional 1-6 digit fraction, a real
   date, and a time that exists in TIME_ZONE (a time in the hour skipped when
   clocks go forward is bad; one in the hour repeated when they go back is read
-  as its first, summer-time, occurrence);
-- CameraLocation is non-empty, at most 120 characters, valid UTF-8;
+  as its first, summer-time, occurrence), within emotions.time_bounds (not
+  before EARLIEST_EVENT_DATE, not past the server's clock plus MAX_CLOCK_SKEW_SECONDS);
+- CameraLocation is non-empty, at most 120 characters, valid UTF-8, without
+  control characters (cameras.validators);
 - Emotion is one of the 7 labels, any capitalisation;
 - Confidence is a number (Python float syntax) between 0 and 1 inclusive.
 Lines that are empty (or all fields empty) are skipped silently; fields beyond
@@ -32,7 +34,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from cameras.validators import control_character_problem
 from emotions.labels import parse_label
+from emotions.time_bounds import earliest_event_time, event_time_problem, latest_event_time
 from emotions.legacy_format import (
     LEGACY_COLUMNS,
     LOCATION_NAME_MAX,
@@ -159,6 +163,8 @@ def _location_problem(name: str) -> str | None:
         name.encode("utf-8")
     except UnicodeEncodeError:  # surrogate-escaped bytes that were not UTF-8
         return "CameraLocation is not valid UTF-8 text"
+    if problem := control_character_problem(name):
+        return f"CameraLocation {problem}"
     return None
 
 
@@ -196,6 +202,9 @@ def explain_bad_row(
         naive = datetime.fromisoformat(ts)
     except ValueError:
         return f"bad timestamp {ts!r} (no such date)"
+    # Before _exists_locally: converting year 1 or 9999 to UTC overflows.
+    if problem := event_time_problem(naive.replace(tzinfo=tz)):
+        return f"timestamp {ts!r} {problem}"
     if not _exists_locally(naive, tz):
         return f"timestamp {ts!r} does not exist in {tz.key} (clocks went forward)"
     if _label_or_none(emotion) is None:
@@ -225,6 +234,8 @@ def validate_frame(
     local = pd.to_datetime(ts.where(well_formed), format="ISO8601", errors="coerce")
     # The zone by name: pandas converts a named zone in C, a ZoneInfo object row by row (50x slower).
     aware = local.dt.tz_localize(tz.key, ambiguous=np.ones(len(local), dtype=bool), nonexistent="NaT")
+    # NaT (out of pandas' range too) compares False: such rows are bad.
+    in_bounds = ((aware >= pd.Timestamp(earliest_event_time())) & (aware <= pd.Timestamp(latest_event_time()))).to_numpy()
     label = emotion.map({value: _label_or_none(value) for value in emotion.unique()})
     location_ok = location.map({name: _location_problem(name) is None for name in location.unique()})
     if dialect.decimal == ",":
@@ -233,7 +244,7 @@ def validate_frame(
     with np.errstate(invalid="ignore"):
         confidence_ok = (confidence >= 0.0) & (confidence <= 1.0)
     good = (
-        present & aware.notna().to_numpy() & label.notna().to_numpy()
+        present & in_bounds & label.notna().to_numpy()
         & location_ok.to_numpy(dtype=bool) & confidence_ok
     )
     bad = ~good & ~blank
