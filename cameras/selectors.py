@@ -1,0 +1,40 @@
+"""Reads about cameras' health: what the admin, the camera status API and /healthz show."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cameras.models import Camera
+
+# Shown, never stored: a running camera whose worker stopped showing progress.
+STALLED = "stalled"
+# States in which the worker is expected to make progress.
+_PROGRESSING = (Camera.State.STARTING, Camera.State.RUNNING)
+
+
+def _stall_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(seconds=float(settings.CAMERA_STALL_SECONDS))
+
+
+def camera_is_stalled(camera: Camera, *, now: datetime | None = None) -> bool:
+    """Enabled, meant to be running, and no heartbeat (nor any status) for CAMERA_STALL_SECONDS."""
+    if not camera.enabled or camera.state not in _PROGRESSING:
+        return False
+    seen = max((t for t in (camera.heartbeat_at, camera.status_updated_at) if t is not None), default=None)
+    return seen is None or seen < _stall_cutoff(now)
+
+
+def camera_health_state(camera: Camera, *, now: datetime | None = None) -> str:
+    """The camera's state as the operator should see it: its stored state, or `stalled`."""
+    return STALLED if camera_is_stalled(camera, now=now) else camera.state
+
+
+def camera_stalled_list(*, now: datetime | None = None) -> QuerySet[Camera]:
+    """Every stalled camera, in one query (for /healthz)."""
+    cutoff = _stall_cutoff(now)
+    never_seen = Q(heartbeat_at__isnull=True) & (Q(status_updated_at__isnull=True) | Q(status_updated_at__lt=cutoff))
+    old_heartbeat = Q(heartbeat_at__lt=cutoff) & (Q(status_updated_at__isnull=True) | Q(status_updated_at__lt=cutoff))
+    return Camera.objects.filter(enabled=True, state__in=_PROGRESSING).filter(never_seen | old_heartbeat)
