@@ -134,6 +134,17 @@ def camera_chain_start(*, camera_id: int) -> str | None:
     return token
 
 
+def camera_chain_take_over(*, camera_id: int) -> str | None:
+    """Replace a chain that stopped refreshing its lease (dead or stuck) with a new one; its token, or None."""
+    token = chain.lease_take_over_stale(camera_id, stale_seconds=chain.LEASE_STALE_SECONDS)
+    if token is None:
+        return None
+    camera_segment_enqueue(camera_id=camera_id, chain_token=token, next_segment=NextSegment(index=0))
+    log.warning("camera %s: its segment chain showed no sign of life for %.0fs; started chain %s",
+                camera_id, chain.LEASE_STALE_SECONDS, token)
+    return token
+
+
 def camera_segments_requeue_unacked(*, camera_id: int) -> int:
     """Put the segments a dead camera worker had taken, but not acked, back in the camera's queue now.
 

@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 
+from worker.health import camera_restart_note
 from worker.services import camera_segment_process
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ def camera_segment(self, *, camera_id: int, chain_token: str, index: int = 0, fa
     if (self.request.delivery_info or {}).get("redelivered"):
         log.warning("camera %s: segment %s of chain %s delivered again (its worker died); replaying it",
                     camera_id, index, chain_token)
+        # The operator sees it too: a killed pool child leaves a count and a time on the camera.
+        camera_restart_note(camera_id=int(camera_id),
+                            error=f"segment {index} delivered again: the process running it died")
     return camera_segment_process(
         camera_id=int(camera_id), chain_token=str(chain_token), index=int(index), failures=int(failures),
         wait_seconds=float(wait_seconds),

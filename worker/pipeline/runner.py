@@ -323,11 +323,10 @@ def _flush(camera_id: int, recorder: Recorder, timer) -> str:
     return ""
 
 
-def _frames_process(camera_id: int, session: CameraSession, health: _Health, *, started: float,
-                    max_seconds: float, max_frames: int | None,
-                    should_continue: Callable[[], bool] | None) -> _Loop:
+def _frames_process(camera_id: int, session: CameraSession, health: _Health, loop: _Loop, *, started: float,
+                    max_seconds: float, max_frames: int | None, should_continue: Callable[[], bool] | None) -> None:
+    """Frames until a limit, a stop or the end of a file; counts into `loop` (kept if this raises)."""
     reader, pipeline, recorder, timer = session.reader, session.pipeline, session.recorder, session.pipeline.timer
-    loop = _Loop()
     next_check = started
     while True:
         now = time.monotonic()
@@ -364,7 +363,6 @@ def _frames_process(camera_id: int, session: CameraSession, health: _Health, *, 
         loop.last_frame_at = frame.captured_at if reader.live else datetime.now(timezone.utc)
         recorder.consume(pipeline.process(frame))
         health.beat(time.monotonic())
-    return loop
 
 
 def _segment_session(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession | SegmentStats:
@@ -424,12 +422,13 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
     dropped0 = reader.frames_dropped
     timer = session.pipeline.timer
     timer_start = (dict(timer.seconds), timer.frames)
+    loop = _Loop()
     try:
-        loop = _frames_process(camera_id, session, health, started=started, max_seconds=max_seconds,
-                               max_frames=max_frames, should_continue=should_continue)
+        _frames_process(camera_id, session, health, loop, started=started, max_seconds=max_seconds,
+                        max_frames=max_frames, should_continue=should_continue)
     except Exception as exc:  # the segment reports it; the next segment resumes from the ledger
         log.exception("camera %s: segment %s failed", camera_id, segment_id)
-        loop = _Loop(ended_because="error", error=f"{type(exc).__name__}: {exc}")
+        loop.ended_because, loop.error = "error", f"{type(exc).__name__}: {exc}"
 
     try:
         loop.database_error = _flush(camera_id, recorder, timer)  # a clean stop flushes everything buffered
