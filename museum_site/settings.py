@@ -160,6 +160,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Camera workers reconnect to a returned broker within a second (Celery's own
+# retry waits 2, 4, 6 ... 30 s); see worker/broker.py.
+CELERY_WORKER_CONSUMER = "worker.broker:CameraWorkerConsumer"
 # Redis broker: a segment taken by a worker that died without acking goes back
 # to its queue after `visibility_timeout` seconds. It must exceed the longest
 # task (CELERY_TASK_TIME_LIMIT), or a running segment would be delivered twice.

@@ -44,6 +44,12 @@ def unrecorded_error(camera_id: int) -> tuple[str, datetime] | None:
         return _unrecorded.get(camera_id)
 
 
+def outage_log(camera_id: int, message: str, *args) -> None:
+    """A database failure: WARNING the first time in an outage, DEBUG while it lasts (else the log
+    gets a line per flush and per poll). Call it before `database_error_remember`."""
+    log.log(logging.DEBUG if unrecorded_error(camera_id) else logging.WARNING, message, *args)
+
+
 def camera_health_record(*, camera_id: int, state: str, **fields) -> bool:
     """camera_status_update that never raises; False when the database could not be reached.
 
@@ -59,7 +65,7 @@ def camera_health_record(*, camera_id: int, state: str, **fields) -> bool:
         camera_status_update(camera_id=camera_id, state=state, **fields)
     except DatabaseError as exc:
         database_connection_reset()
-        log.warning("camera %s: cannot record its state (%s) in the database: %s", camera_id, state, exc)
+        outage_log(camera_id, "camera %s: cannot record its state (%s) in the database: %s", camera_id, state, exc)
         database_error_remember(camera_id=camera_id, message=fields.get("error") or f"database unreachable: {exc}")
         return False
     if pending is not None:

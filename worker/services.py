@@ -30,7 +30,13 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 
 from cameras.models import Camera
 from worker import chain
-from worker.health import camera_health_record, database_connection_reset
+from worker.health import (
+    camera_health_record,
+    camera_restart_note,
+    database_connection_reset,
+    database_error_remember,
+    outage_log,
+)
 from worker.selectors import camera_is_enabled
 
 log = logging.getLogger(__name__)
@@ -186,6 +192,7 @@ class SegmentWatch:
         self.poll_seconds = poll_seconds
         self.stop_reason = ""
         self._next_poll = 0.0
+        self._broker_down = False
 
     def __call__(self) -> bool:
         if self.stop_reason:
@@ -200,12 +207,18 @@ class SegmentWatch:
             # A database blip should not stop the camera. Drop the broken connection, or
             # every later query of this process (the next flush) fails on it too.
             database_connection_reset()
-            log.warning("camera %s: cannot read enabled flag (%s); carrying on", self.camera_id, exc)
+            outage_log(self.camera_id, "camera %s: cannot read enabled flag (%s); carrying on", self.camera_id, exc)
+            database_error_remember(camera_id=self.camera_id, message=f"database unreachable: {exc}")
             enabled = True
         try:
             ours, drain = chain.heartbeat(self.camera_id, self.chain_token)
+            if self._broker_down:
+                log.info("camera %s: Redis reachable again", self.camera_id)
+            self._broker_down = False
         except redis.RedisError as exc:
-            log.warning("camera %s: cannot reach Redis for the lease (%s); carrying on", self.camera_id, exc)
+            if not self._broker_down:  # once per outage, not once a second
+                log.warning("camera %s: cannot reach Redis for the lease (%s); carrying on", self.camera_id, exc)
+            self._broker_down = True
             ours, drain = True, False
         if not enabled:
             self.stop_reason = "disabled"
@@ -319,7 +332,7 @@ def _chain_stop(outcome: SegmentOutcome) -> SegmentOutcome:
 
 
 def camera_segment_process(*, camera_id: int, chain_token: str, index: int, failures: int = 0,
-                           wait_seconds: float = 0.0) -> SegmentOutcome:
+                           wait_seconds: float = 0.0, redelivered: bool = False) -> SegmentOutcome:
     """Run one segment of a camera's chain and decide what comes next; never raises.
 
     The pipeline (runner.camera_segment_run) reports the camera's health itself;
@@ -330,7 +343,7 @@ def camera_segment_process(*, camera_id: int, chain_token: str, index: int, fail
     """
     outcome = SegmentOutcome(camera_id=camera_id, chain_token=chain_token, index=index, action="dropped", reason="")
     try:
-        return _segment_process(outcome, failures=failures, wait_seconds=wait_seconds)
+        return _segment_process(outcome, failures=failures, wait_seconds=wait_seconds, redelivered=redelivered)
     except Exception as exc:  # the edge: nothing may end the chain unseen
         return _segment_failed(outcome, exc, failures=failures)
 
@@ -351,7 +364,8 @@ def _segment_failed(outcome: SegmentOutcome, exc: Exception, *, failures: int) -
     return _chain_continue(outcome, NextSegment(index=outcome.index + 1, failures=failures + 1, wait_seconds=delay))
 
 
-def _segment_process(outcome: SegmentOutcome, *, failures: int, wait_seconds: float) -> SegmentOutcome:
+def _segment_process(outcome: SegmentOutcome, *, failures: int, wait_seconds: float,
+                     redelivered: bool) -> SegmentOutcome:
     camera_id, chain_token, index = outcome.camera_id, outcome.chain_token, outcome.index
     camera = Camera.objects.filter(pk=camera_id).only("pk", "enabled").first()
     if camera is None:
@@ -367,6 +381,10 @@ def _segment_process(outcome: SegmentOutcome, *, failures: int, wait_seconds: fl
     if not camera.enabled:
         outcome.action, outcome.reason = "stopped", "disabled"
         return _chain_stop(outcome)
+    if redelivered:
+        # A replay, not a copy of a finished segment: the operator sees it (a count and a time).
+        camera_restart_note(camera_id=camera_id, error=f"segment {index} delivered again: the process running "
+                                                       "it died; replaying it")
 
     attempts = chain.segment_attempt_count(camera_id, chain_token, index)
     if attempts > MAX_SEGMENT_ATTEMPTS:

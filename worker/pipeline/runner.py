@@ -53,7 +53,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 
 from cameras.models import Camera
 from emotions.services.recording import recording_flush
-from worker.health import camera_health_record, database_connection_reset, database_error_remember
+from worker.health import camera_health_record, database_connection_reset, database_error_remember, outage_log
 from worker.pipeline.detector import detector_create
 from worker.pipeline.pipeline import FacePipeline
 from worker.pipeline.recorder import Recorder
@@ -315,8 +315,8 @@ def _flush(camera_id: int, recorder: Recorder, timer) -> str:
     except (OperationalError, InterfaceError) as exc:
         database_connection_reset()
         message = f"database unreachable, events buffered: {type(exc).__name__}: {str(exc).strip()}"
+        outage_log(camera_id, "camera %s: flush failed (%s); keeping the rows for the next flush", camera_id, exc)
         database_error_remember(camera_id=camera_id, message=message)
-        log.warning("camera %s: flush failed (%s); keeping the rows for the next flush", camera_id, exc)
         return message
     finally:
         timer.add("write", time.perf_counter() - t0)

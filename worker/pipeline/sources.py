@@ -1,7 +1,7 @@
 """Frame sources: video files, live streams (RTSP / HTTP MJPEG) and local devices.
 
 Files are read synchronously, every frame, at full speed (or paced to real
-time when asked), so the same file always yields the same frames with the same
+time when asked: no frame before the wall-clock time it stands for), so the same file always yields the same frames with the same
 media times. Live sources are read by a thread that keeps only the newest
 frame: a consumer that falls behind skips frames (counted in `frames_dropped`)
 instead of lagging further and further behind the camera. A live source that
@@ -79,6 +79,10 @@ def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture
     return capture
 
 
+# A paced file that fell further behind the clock than this resumes pacing from where it is.
+CATCH_UP_SECONDS = 60.0
+
+
 class VideoFileReader:
     """Every frame of a file, in order, from `start_frame`.
 
@@ -105,7 +109,7 @@ class VideoFileReader:
         self.next_index = 0
         self.frames_dropped = 0
         self.ended = False
-        self._paced_from: tuple[int, float] | None = None
+        self._forgiven = 0.0  # seconds of lag given up on (see _pace)
         if start_frame:
             self._skip_to(start_frame)
 
@@ -131,16 +135,20 @@ class VideoFileReader:
         index = self.next_index
         self.next_index += 1
         seconds = index / self.fps
+        captured_at = self.clock_anchor + timedelta(seconds=seconds)
         if self.realtime:
-            # Paced from the first frame this reader returned (it may start mid-file).
-            if self._paced_from is None:
-                self._paced_from = (index, time.monotonic())
-            first_index, first_time = self._paced_from
-            delay = first_time + (index - first_index) / self.fps - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-        return Frame(image=image, index=index, seconds=seconds,
-                     captured_at=self.clock_anchor + timedelta(seconds=seconds))
+            self._pace(captured_at)
+        return Frame(image=image, index=index, seconds=seconds, captured_at=captured_at)
+
+    def _pace(self, captured_at: datetime) -> None:
+        """No frame before the time it stands for: the file plays like a live camera. Frames whose
+        time has passed (a replayed segment, a worker that was down) come at once, so the replay
+        catches up with the clock; a lag beyond CATCH_UP_SECONDS (the camera was off) is forgiven."""
+        behind = (datetime.now(timezone.utc) - captured_at).total_seconds() - self._forgiven
+        if behind > CATCH_UP_SECONDS:
+            self._forgiven += behind - CATCH_UP_SECONDS
+        elif behind < 0:
+            time.sleep(-behind)
 
     def close(self) -> None:
         self.capture.release()
