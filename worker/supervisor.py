@@ -318,7 +318,7 @@ class CameraWorkerSupervisor:
         worker.quick_deaths += 1
         delay = restart_delay_seconds(worker.quick_deaths, first=self.restart_first_seconds)
         worker.next_start_at = now + delay
-        message = f"camera worker exited unexpectedly (exit code {code}); restarting in {delay:.0f}s"
+        message = f"camera worker exited unexpectedly (exit code {code}); restarting in {delay:g}s"
         log.warning("camera_workers: camera %s: %s", worker.camera_id, message)
         camera_restart_note(camera_id=worker.camera_id, error=message)
 
