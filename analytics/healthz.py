@@ -12,8 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cameras.models import Camera
-from cameras.selectors import camera_stalled_list
-from museum_site.reachability import broker_reachable, database_reachable
+from cameras.selectors import broker_reachable, camera_stalled_list, database_reachable
 
 
 def _cameras_summary() -> dict:

@@ -9,9 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from cameras.models import Camera, Exhibit, Location
-from cameras.selectors import STALLED, camera_health_state
+from cameras.selectors import STALLED, broker_reachable, camera_health_state
 from cameras.services import camera_disable, camera_enable
-from museum_site.reachability import broker_reachable
 
 HEALTH_FIELDS = (
     "state", "heartbeat_at", "last_frame_at", "fps", "frames_dropped", "faces_per_minute", "restarts",

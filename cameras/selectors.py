@@ -1,9 +1,11 @@
-"""Reads about cameras' health: what the admin, the camera status API and /healthz show."""
+"""Reads about cameras' health: what the admin, the camera status API and /healthz show,
+including whether the database and the broker the camera workers need answer right now."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -38,3 +40,31 @@ def camera_stalled_list(*, now: datetime | None = None) -> QuerySet[Camera]:
     never_seen = Q(heartbeat_at__isnull=True) & (Q(status_updated_at__isnull=True) | Q(status_updated_at__lt=cutoff))
     old_heartbeat = Q(heartbeat_at__lt=cutoff) & (Q(status_updated_at__isnull=True) | Q(status_updated_at__lt=cutoff))
     return Camera.objects.filter(enabled=True, state__in=_PROGRESSING).filter(never_seen | old_heartbeat)
+
+
+# Short: a health check must answer quickly, and say "down" rather than hang.
+BROKER_TIMEOUT_SECONDS = 1.0
+
+
+def database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        connection.close()  # a broken connection must not fail this process's next request too
+        return False
+
+
+def broker_reachable() -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=BROKER_TIMEOUT_SECONDS,
+                                      socket_timeout=BROKER_TIMEOUT_SECONDS)
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except (redis.RedisError, OSError, ValueError):
+        return False

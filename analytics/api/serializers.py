@@ -9,8 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
-from cameras.selectors import camera_health_state, camera_is_stalled
-from museum_site.reachability import broker_reachable
+from cameras.selectors import broker_reachable, camera_health_state, camera_is_stalled
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
 
