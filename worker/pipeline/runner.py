@@ -187,12 +187,12 @@ def _writer_for(camera: Camera, model_version_id: int | None):
     return write
 
 
-def _reader_resume(source: str, ledger: dict | None, pipeline: FacePipeline, *, realtime: bool):
+def _reader_resume(source: str, ledger: dict | None, pipeline: FacePipeline, *, realtime: bool, keepalive=None):
     """A file reader at the ledger's position, its pipeline warmed with the frames just before it."""
     anchor = datetime.fromisoformat(ledger["clock_anchor"]) if ledger and ledger.get("clock_anchor") else None
     position = int(ledger.get("position", 0)) if ledger else 0
     first = pipeline.warm_from(position)
-    reader = reader_open(source, start_frame=first, clock_anchor=anchor, realtime=realtime)
+    reader = reader_open(source, start_frame=first, clock_anchor=anchor, realtime=realtime, keepalive=keepalive)
     while reader.position < position:
         frame = reader.read()
         if frame is None:
@@ -201,7 +201,7 @@ def _reader_resume(source: str, ledger: dict | None, pipeline: FacePipeline, *, 
     return reader
 
 
-def _session_open(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
+def _session_open(camera: Camera, source: str, classifier, *, realtime: bool, keepalive=None) -> CameraSession:
     pipeline = pipeline_for_camera(camera, classifier)
     ledger = ledger_read(camera.pk) if source_kind(source) == "file" else None
     if source_kind(source) == "file":
@@ -212,7 +212,7 @@ def _session_open(camera: Camera, source: str, classifier, *, realtime: bool) ->
             # Resume exactly where the last segment (finished or killed) started or ended.
             state = ledger.get("state") or {}
             pipeline.restore(state.get("pipeline", {}))
-        reader = _reader_resume(source, ledger, pipeline, realtime=realtime)
+        reader = _reader_resume(source, ledger, pipeline, realtime=realtime, keepalive=keepalive)
     else:
         # Live: a new prefix per opening, so track ids never collide with earlier ones.
         source_key = "l" + format(int(time.time() * 1000), "x")
@@ -230,7 +230,7 @@ def _session_open(camera: Camera, source: str, classifier, *, realtime: bool) ->
     return session
 
 
-def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
+def _session_for(camera: Camera, source: str, classifier, *, realtime: bool, keepalive=None) -> CameraSession:
     """The camera's session from this process's registry when it is in step with the ledger, else a new one.
 
     In step: the same source and the last segment ended cleanly here. Then the
@@ -246,7 +246,7 @@ def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> 
         if in_step or (cached.reader.live and cached.source == source and cached.completed):
             return cached
         cached.close()
-    return _session_open(camera, source, classifier, realtime=realtime)
+    return _session_open(camera, source, classifier, realtime=realtime, keepalive=keepalive)
 
 
 # ---- the segment ------------------------------------------------------------------
@@ -365,11 +365,16 @@ def _frames_process(camera_id: int, session: CameraSession, health: _Health, loo
         health.beat(time.monotonic())
 
 
-def _segment_session(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession | SegmentStats:
-    """The camera's session, or the "error" result saying clearly why it cannot start."""
+def _segment_session(camera: Camera, source: str, classifier, *, realtime: bool,
+                     keepalive=None) -> CameraSession | SegmentStats:
+    """The camera's session, or the "error" result saying clearly why it cannot start.
+
+    `keepalive` (the segment's should_continue) is called while a file is wound
+    forward to its resume point, so the chain's lease stays fresh meanwhile."""
     try:
         classifier = classifier or _classifier_get()
-        return _session_for(camera, source, classifier, realtime=realtime or camera.replay_realtime)
+        return _session_for(camera, source, classifier, realtime=realtime or camera.replay_realtime,
+                            keepalive=keepalive)
     except (OperationalError, InterfaceError):
         raise  # the database is down: the segment chain retries soon
     except Exception as exc:  # unreadable source, missing model...: a clear message, no traceback
@@ -398,7 +403,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", f"camera {camera_id} does not exist")
     source = (source_override or camera.source).strip()
     started = time.monotonic()
-    session = _segment_session(camera, source, classifier, realtime=realtime)
+    session = _segment_session(camera, source, classifier, realtime=realtime, keepalive=should_continue)
     if isinstance(session, SegmentStats):
         return session
 

@@ -93,7 +93,7 @@ class VideoFileReader:
     live = False
 
     def __init__(self, path: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
-                 realtime: bool = False):
+                 realtime: bool = False, keepalive: Callable[[], object] | None = None):
         self.path = path
         p = Path(path)
         if not p.is_file():
@@ -111,11 +111,14 @@ class VideoFileReader:
         self.ended = False
         self._forgiven = 0.0  # seconds of lag given up on (see _pace)
         if start_frame:
-            self._skip_to(start_frame)
+            self._skip_to(start_frame, keepalive)
 
-    def _skip_to(self, index: int) -> None:
-        # grab() without retrieve() is exact on every container; seeking is not.
+    def _skip_to(self, index: int, keepalive: Callable[[], object] | None = None) -> None:
+        # grab() without retrieve() is exact on every container; seeking is not. Far into a
+        # long file this takes a while: `keepalive` tells the caller's watchdog we are alive.
         while self.next_index < index:
+            if keepalive is not None and self.next_index % 250 == 0:
+                keepalive()
             if not self.capture.grab():
                 self.ended = True
                 return
@@ -332,11 +335,11 @@ def source_label(source: str) -> str:
 
 
 def reader_open(source: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
-                realtime: bool = False, reconnect_after: float = 5.0, max_backoff: float = 2.0,
+                realtime: bool = False, keepalive: Callable[[], object] | None = None, reconnect_after: float = 5.0, max_backoff: float = 2.0,
                 error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
     """The right reader for a camera source string."""
     if source_kind(source) == "file":
         return VideoFileReader(os.path.expanduser(source.strip()), start_frame=start_frame,
-                               clock_anchor=clock_anchor, realtime=realtime)
+                               clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive)
     return LiveStreamReader(source, reconnect_after=reconnect_after, max_backoff=max_backoff,
                             error_after=error_after, on_state=on_state)
