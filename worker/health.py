@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # camera id -> (message, when): errors not yet recorded because the database was down.
 _unrecorded: dict[int, tuple[str, datetime]] = {}
+# camera id -> [(message, when)]: restarts not yet counted because the database was down.
+_unrecorded_restarts: dict[int, list[tuple[str, datetime]]] = {}
 _lock = threading.Lock()
 
 
@@ -56,6 +58,8 @@ def camera_health_record(*, camera_id: int, state: str, **fields) -> bool:
     An error remembered during an outage goes with the first write that gets
     through (unless this write brings its own error), so it is never lost.
     """
+    if _unrecorded_restarts:  # counted first: this write's state is the newer news
+        unrecorded_restarts_record()
     pending = unrecorded_error(camera_id)
     if pending is not None and not fields.get("error"):
         message, at = pending
@@ -76,12 +80,31 @@ def camera_health_record(*, camera_id: int, state: str, **fields) -> bool:
 
 
 def camera_restart_note(*, camera_id: int, error: str) -> bool:
-    """Count a restart of the camera's worker or chain; never raises."""
+    """Count a restart of the camera's worker or chain; never raises. Kept for
+    `unrecorded_restarts_record` when the database is down."""
     try:
         camera_restart_record(camera_id=camera_id, error=error)
     except DatabaseError as exc:
         database_connection_reset()
         log.warning("camera %s: cannot record a restart: %s", camera_id, exc)
-        database_error_remember(camera_id=camera_id, message=error)
+        with _lock:
+            _unrecorded_restarts.setdefault(camera_id, []).append((error, timezone.now()))
         return False
     return True
+
+
+def unrecorded_restarts_record() -> None:
+    """Count the restarts noted while the database was down (camera_workers calls it every poll)."""
+    with _lock:
+        pending = {camera_id: list(notes) for camera_id, notes in _unrecorded_restarts.items()}
+    for camera_id, notes in pending.items():
+        for message, at in notes:
+            try:
+                camera_restart_record(camera_id=camera_id, error=message, error_at=at)
+            except DatabaseError:
+                database_connection_reset()
+                return
+            with _lock:
+                _unrecorded_restarts[camera_id].remove((message, at))
+                if not _unrecorded_restarts[camera_id]:
+                    del _unrecorded_restarts[camera_id]

@@ -38,7 +38,7 @@ from django.db import DatabaseError, close_old_connections
 from cameras.models import Camera
 from cameras.services import camera_status_update
 from worker import chain
-from worker.health import camera_restart_note, database_connection_reset
+from worker.health import camera_restart_note, database_connection_reset, unrecorded_restarts_record
 from worker.selectors import camera_supervision_list
 from worker.services import (
     camera_chain_start,
@@ -155,6 +155,7 @@ class CameraWorkerSupervisor:
         if not self._database_ok:
             log.info("camera_workers: database reachable again")
         self._database_ok = True
+        unrecorded_restarts_record()
         enabled = {c.camera_id for c in cameras if c.enabled}
         now = time.monotonic()
 
