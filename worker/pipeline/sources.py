@@ -265,6 +265,14 @@ class LiveStreamReader:
         return True
 
     def _run(self) -> None:
+        try:
+            self._read_until_closed()
+        finally:
+            if self._capture is not None:
+                self._capture.release()
+                self._capture = None
+
+    def _read_until_closed(self) -> None:
         backoff = 0.5
         while not self._stop.is_set():
             if self._capture is None:
@@ -320,7 +328,9 @@ class LiveStreamReader:
         with self._cond:
             self._cond.notify_all()
         self._thread.join(timeout=5)
-        if self._capture is not None:
+        # A thread still inside a blocking read (up to reconnect_after) releases the capture
+        # itself when the read returns; releasing it under that read crashes FFmpeg.
+        if not self._thread.is_alive() and self._capture is not None:
             self._capture.release()
             self._capture = None
 
