@@ -72,6 +72,12 @@ def camera_heartbeat(*, camera_id: int) -> None:
     Camera.objects.filter(pk=camera_id).update(heartbeat_at=timezone.now())
 
 
+def camera_error_record(*, camera_id: int, error: str) -> None:
+    """Note a problem the camera lives through (its state stays as it is), e.g. the broker unreachable."""
+    now = timezone.now()
+    Camera.objects.filter(pk=camera_id).update(last_error=error, last_error_at=now, status_updated_at=now)
+
+
 def camera_restart_record(*, camera_id: int, error: str, error_at: datetime | None = None) -> None:
     """The camera's worker process died, or its segment chain had to be started again."""
     now = timezone.now()

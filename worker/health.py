@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from cameras.services import camera_restart_record, camera_status_update
+from cameras.services import camera_error_record, camera_restart_record, camera_status_update
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,16 @@ def camera_health_record(*, camera_id: int, state: str, **fields) -> bool:
             if _unrecorded.get(camera_id) == pending:
                 del _unrecorded[camera_id]
     return True
+
+
+def camera_error_note(*, camera_id: int, error: str) -> None:
+    """Leave a trace of a problem the camera carries on through; never raises."""
+    try:
+        camera_error_record(camera_id=camera_id, error=error)
+    except DatabaseError as exc:
+        database_connection_reset()
+        outage_log(camera_id, "camera %s: cannot record %r: %s", camera_id, error, exc)
+        database_error_remember(camera_id=camera_id, message=error)
 
 
 def camera_restart_note(*, camera_id: int, error: str) -> bool:

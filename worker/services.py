@@ -31,6 +31,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from cameras.models import Camera
 from worker import chain
 from worker.health import (
+    camera_error_note,
     camera_health_record,
     camera_restart_note,
     database_connection_reset,
@@ -218,6 +219,8 @@ class SegmentWatch:
         except redis.RedisError as exc:
             if not self._broker_down:  # once per outage, not once a second
                 log.warning("camera %s: cannot reach Redis for the lease (%s); carrying on", self.camera_id, exc)
+                camera_error_note(camera_id=self.camera_id, error=f"broker unreachable ({exc}); the segment "
+                                                                  "carries on without it")
             self._broker_down = True
             ours, drain = True, False
         if not enabled:
