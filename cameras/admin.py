@@ -10,10 +10,11 @@ from django.db.models import Count
 
 from cameras.admin_dates import BoundedDateHierarchyMixin
 from cameras.models import Camera, Exhibit, Location
+from cameras.selectors import STALLED, broker_reachable, camera_health_state
 from cameras.services import camera_disable, camera_enable
 
 HEALTH_FIELDS = (
-    "state", "last_frame_at", "fps", "frames_dropped", "faces_per_minute",
+    "state", "heartbeat_at", "last_frame_at", "fps", "frames_dropped", "faces_per_minute", "restarts",
     "last_error", "last_error_at", "status_updated_at",
 )
 
@@ -69,8 +70,8 @@ class ExhibitAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
 @admin.register(Camera)
 class CameraAdmin(admin.ModelAdmin):
     list_display = (
-        "name", "location", "exhibit", "enabled", "state", "last_frame_at", "fps", "frames_dropped",
-        "faces_per_minute", "short_last_error",
+        "name", "location", "exhibit", "enabled", "health", "heartbeat_at", "last_frame_at", "fps", "frames_dropped",
+        "faces_per_minute", "restarts", "short_last_error", "last_error_at",
     )
     list_filter = ("enabled", "state", "location", "exhibit")
     list_select_related = ("location", "exhibit")
@@ -79,12 +80,25 @@ class CameraAdmin(admin.ModelAdmin):
     readonly_fields = HEALTH_FIELDS
     actions = ("start_cameras", "stop_cameras")
     fieldsets = (
-        (None, {"fields": ("name", "location", "exhibit", "source", "enabled")}),
+        (None, {"fields": ("name", "location", "exhibit", "source", "enabled", "replay_realtime")}),
         ("Detection", {"fields": (
             "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds", "events_per_second",
         )}),
         ("Health (written by the camera's worker)", {"fields": HEALTH_FIELDS}),
     )
+
+    def changelist_view(self, request, extra_context=None):
+        # The workers need the broker; say so where staff look when cameras misbehave.
+        if not broker_reachable():
+            self.message_user(request, "The broker (Redis, CELERY_BROKER_URL) is unreachable: camera workers "
+                                       "cannot start or continue their segments.", messages.ERROR)
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="State", ordering="state")
+    def health(self, obj: Camera) -> str:
+        """The stored state, or "stalled": running, but no sign of progress for CAMERA_STALL_SECONDS."""
+        state = camera_health_state(obj)
+        return "Stalled (no progress)" if state == STALLED else obj.get_state_display()
 
     @admin.display(description="Last error")
     def short_last_error(self, obj: Camera) -> str:

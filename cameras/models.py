@@ -95,6 +95,11 @@ class Camera(models.Model):
         default=4.0, validators=[MinValueValidator(0.1), MaxValueValidator(30.0)],
         help_text="Emotion events logged per second per tracked face (the prototype logged ~4/s).",
     )
+    replay_realtime = models.BooleanField(
+        default=False,
+        help_text="Video files only: play the file at its own frame rate (realistic load) instead of as fast "
+                  "as the worker can.",
+    )
 
     # Health, written by the camera's worker.
     state = models.CharField(max_length=16, choices=State.choices, default=State.STOPPED)
@@ -105,6 +110,12 @@ class Camera(models.Model):
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     status_updated_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time the camera's worker showed progress (frames or a healthy wait).",
+    )
+    restarts = models.PositiveIntegerField(
+        default=0, help_text="Times the camera's worker died or its segment chain was started again.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cameras.models import Camera
@@ -37,10 +38,18 @@ def camera_status_update(
     frames_dropped: int | None = None,
     faces_per_minute: float | None = None,
     error: str | None = None,
+    error_at: datetime | None = None,
+    heartbeat: bool = False,
 ) -> None:
-    """Record a worker's view of its camera. One UPDATE, no read: cheap enough per segment."""
+    """Record a worker's view of its camera. One UPDATE, no read: cheap enough per segment.
+
+    `error_at`: when an error that could only be recorded later (the database was
+    down) happened. `heartbeat`: the worker is making progress now.
+    """
     now = timezone.now()
     fields: dict = {"state": state, "status_updated_at": now}
+    if heartbeat:
+        fields["heartbeat_at"] = now
     if last_frame_at is not None:
         fields["last_frame_at"] = last_frame_at
     if fps is not None:
@@ -51,8 +60,28 @@ def camera_status_update(
         fields["faces_per_minute"] = faces_per_minute
     if error:
         fields["last_error"] = error
-        fields["last_error_at"] = now
+        fields["last_error_at"] = error_at or now
     elif error == "":
         # A healthy (re)start clears the message but keeps when the last error happened.
         fields["last_error"] = ""
     Camera.objects.filter(pk=camera_id).update(**fields)
+
+
+def camera_heartbeat(*, camera_id: int) -> None:
+    """The camera's worker is making progress (the runner calls it every few seconds)."""
+    Camera.objects.filter(pk=camera_id).update(heartbeat_at=timezone.now())
+
+
+def camera_error_record(*, camera_id: int, error: str) -> None:
+    """Note a problem the camera lives through (its state stays as it is), e.g. the broker unreachable."""
+    now = timezone.now()
+    Camera.objects.filter(pk=camera_id).update(last_error=error, last_error_at=now, status_updated_at=now)
+
+
+def camera_restart_record(*, camera_id: int, error: str, error_at: datetime | None = None) -> None:
+    """The camera's worker process died, or its segment chain had to be started again."""
+    now = timezone.now()
+    Camera.objects.filter(pk=camera_id).update(
+        restarts=F("restarts") + 1, state=Camera.State.ERROR, last_error=error, last_error_at=error_at or now,
+        status_updated_at=now,
+    )

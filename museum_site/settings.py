@@ -170,6 +170,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Camera workers reconnect to a returned broker within a second (Celery's own
+# retry waits 2, 4, 6 ... 30 s); see worker/broker.py.
+CELERY_WORKER_CONSUMER = "worker.broker:CameraWorkerConsumer"
 # Redis broker: a segment taken by a worker that died without acking goes back
 # to its queue after `visibility_timeout` seconds. It must exceed the longest
 # task (CELERY_TASK_TIME_LIMIT), or a running segment would be delivered twice.
@@ -205,6 +208,14 @@ DEBUG_SNAPSHOT_DIR = Path(env_str("DEBUG_SNAPSHOT_DIR", str(VAR_DIR / "snapshots
 PIPELINE_FLUSH_SECONDS = env_float("PIPELINE_FLUSH_SECONDS", 2.0)
 PIPELINE_SEGMENT_SECONDS = env_float("PIPELINE_SEGMENT_SECONDS", 30.0)
 PIPELINE_RECONNECT_AFTER_SECONDS = env_float("PIPELINE_RECONNECT_AFTER_SECONDS", 5.0)
+# A live source that cannot be opened is probed again after 0.5, 1, 2 ... up to this many
+# seconds (low, so a stream that comes back is used within about this long).
+PIPELINE_RECONNECT_MAX_BACKOFF_SECONDS = env_float("PIPELINE_RECONNECT_MAX_BACKOFF_SECONDS", 2.0)
+# A live source failing this long puts its camera in `error` (it keeps retrying).
+PIPELINE_SOURCE_ERROR_AFTER_SECONDS = env_float("PIPELINE_SOURCE_ERROR_AFTER_SECONDS", 30.0)
+# A running camera whose worker showed no progress (heartbeat) for this long is `stalled`
+# (admin, camera status API, /healthz).
+CAMERA_STALL_SECONDS = env_float("CAMERA_STALL_SECONDS", 20.0)
 # Face detector: "haar" (OpenCV's cascade, the default: best recall measured here), or
 # "blazeface-short"/"blazeface-full" (needs mediapipe==0.10.21 installed --no-deps; docs/pipeline.md).
 PIPELINE_DETECTOR = env_str("PIPELINE_DETECTOR", "haar")

@@ -7,6 +7,8 @@ leave two chains running for one camera, so a chain holds a *lease*:
 - `museum:camera:<id>:lease` = the chain's token, with a short TTL that the
   running segment refreshes about once a second. A segment whose token is not
   the lease holder's (and cannot claim a free lease) drops itself.
+  camera_workers takes over a lease nobody refreshed for LEASE_STALE_SECONDS (a
+  chain that died or hangs), so recovery never waits for the TTL to run out.
 - `museum:camera:<id>:done:<token>` = the last segment index of that chain that
   finished. A message redelivered after its segment completed (killed between
   publishing the next segment and the ack) sees it and drops, so the chain
@@ -31,6 +33,9 @@ from django.conf import settings
 # Long enough to cover a worker's boot (imports, model load) between the kick
 # and the first heartbeat; short enough that a hard-killed chain is replaced soon.
 LEASE_SECONDS = 60.0
+# A lease not refreshed for this long belongs to a dead or stuck chain (a running
+# segment refreshes it about once a second, also while it waits).
+LEASE_STALE_SECONDS = 15.0
 # Markers of finished segments only need to outlive any redelivery.
 PROGRESS_SECONDS = 24 * 3600
 DRAIN_SECONDS = 300
@@ -40,6 +45,16 @@ _CLAIM = """
 local current = redis.call('GET', KEYS[1])
 if current == false or current == ARGV[1] then
     redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+    return 1
+end
+return 0
+"""
+# Replace a lease nobody refreshed for a while (its remaining TTL says when it was last
+# refreshed) or a missing one with a new token; 0 when the lease is fresh.
+_TAKE_OVER = """
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < tonumber(ARGV[2]) then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
     return 1
 end
 return 0
@@ -88,6 +103,19 @@ def lease_acquire_new(camera_id: int) -> str | None:
     token = chain_token_new()
     ok = redis_client().set(_key(camera_id, "lease"), token, nx=True, px=int(LEASE_SECONDS * 1000))
     return token if ok else None
+
+
+def lease_take_over_stale(camera_id: int, *, stale_seconds: float) -> str | None:
+    """A new token if the lease was not refreshed for `stale_seconds` (its chain is dead or stuck), else None.
+
+    The old chain, if anything of it still runs, finds the lease gone at its next
+    heartbeat and drops itself, so two chains never run together.
+    """
+    token = chain_token_new()
+    fresh_above_ms = int((LEASE_SECONDS - stale_seconds) * 1000)
+    taken = redis_client().eval(_TAKE_OVER, 1, _key(camera_id, "lease"), token, fresh_above_ms,
+                                int(LEASE_SECONDS * 1000))
+    return token if taken else None
 
 
 def lease_claim(camera_id: int, token: str) -> bool:

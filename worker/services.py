@@ -26,11 +26,18 @@ from dataclasses import dataclass, field
 import redis
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 
 from cameras.models import Camera
-from cameras.services import camera_status_update
 from worker import chain
+from worker.health import (
+    camera_error_note,
+    camera_health_record,
+    camera_restart_note,
+    database_connection_reset,
+    database_error_remember,
+    outage_log,
+)
 from worker.selectors import camera_is_enabled
 
 log = logging.getLogger(__name__)
@@ -41,6 +48,11 @@ POLL_SECONDS = 0.5
 # Back-off between segments after source errors: 2, 4, 8 ... 60 s.
 RETRY_FIRST_SECONDS = 2.0
 RETRY_MAX_SECONDS = 60.0
+# The database or the broker unreachable: they come back in seconds (a restart), so
+# retry every 1-2 s rather than backing off for a minute.
+INFRA_RETRY_MAX_SECONDS = 2.0
+# How long a finished segment keeps trying to publish the next one while the broker is down.
+CONTINUE_PATIENCE_SECONDS = 600.0
 # A segment that has ended its worker process this many times is skipped.
 MAX_SEGMENT_ATTEMPTS = 3
 # Kept free below the soft time limit for start-up and the final flush.
@@ -85,11 +97,24 @@ def segment_id_for(*, camera_id: int, chain_token: str, index: int) -> str:
     return f"cam{camera_id}-{chain_token}-{index}"
 
 
-def retry_delay_seconds(failures: int) -> float:
-    """Back-off before the segment after `failures` failed ones in a row."""
+def retry_delay_seconds(failures: int, *, infrastructure: bool = False) -> float:
+    """Back-off before the segment after `failures` failed ones in a row.
+
+    `infrastructure`: the failure was the database or the broker being unreachable.
+    """
     if failures <= 0:
         return 0.0
+    if infrastructure:
+        return min(RETRY_FIRST_SECONDS / 2 * 2 ** (failures - 1), INFRA_RETRY_MAX_SECONDS)
     return min(RETRY_FIRST_SECONDS * 2 ** (failures - 1), RETRY_MAX_SECONDS)
+
+
+def is_infrastructure_error(exc: BaseException) -> bool:
+    """The database or the broker could not be reached (as opposed to a bug or a bad source)."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    return isinstance(exc, (OperationalError, InterfaceError, redis.RedisError, BrokerError, ConnectionError,
+                            TimeoutError))
 
 
 def camera_segment_enqueue(*, camera_id: int, chain_token: str, next_segment: NextSegment) -> None:
@@ -115,6 +140,17 @@ def camera_chain_start(*, camera_id: int) -> str | None:
         return None
     camera_segment_enqueue(camera_id=camera_id, chain_token=token, next_segment=NextSegment(index=0))
     log.info("camera %s: started segment chain %s", camera_id, token)
+    return token
+
+
+def camera_chain_take_over(*, camera_id: int) -> str | None:
+    """Replace a chain that stopped refreshing its lease (dead or stuck) with a new one; its token, or None."""
+    token = chain.lease_take_over_stale(camera_id, stale_seconds=chain.LEASE_STALE_SECONDS)
+    if token is None:
+        return None
+    camera_segment_enqueue(camera_id=camera_id, chain_token=token, next_segment=NextSegment(index=0))
+    log.warning("camera %s: its segment chain showed no sign of life for %.0fs; started chain %s",
+                camera_id, chain.LEASE_STALE_SECONDS, token)
     return token
 
 
@@ -159,6 +195,7 @@ class SegmentWatch:
         self.poll_seconds = poll_seconds
         self.stop_reason = ""
         self._next_poll = 0.0
+        self._broker_down = False
 
     def __call__(self) -> bool:
         if self.stop_reason:
@@ -169,14 +206,24 @@ class SegmentWatch:
         self._next_poll = now + self.poll_seconds
         try:
             enabled = camera_is_enabled(camera_id=self.camera_id)
-        except DatabaseError:
-            # A database blip should not stop the camera; the next flush retries or fails loudly.
-            log.warning("camera %s: cannot read enabled flag; carrying on", self.camera_id, exc_info=True)
+        except DatabaseError as exc:
+            # A database blip should not stop the camera. Drop the broken connection, or
+            # every later query of this process (the next flush) fails on it too.
+            database_connection_reset()
+            outage_log(self.camera_id, "camera %s: cannot read enabled flag (%s); carrying on", self.camera_id, exc)
+            database_error_remember(camera_id=self.camera_id, message=f"database unreachable: {exc}")
             enabled = True
         try:
             ours, drain = chain.heartbeat(self.camera_id, self.chain_token)
-        except redis.RedisError:
-            log.warning("camera %s: cannot reach Redis for the lease; carrying on", self.camera_id, exc_info=True)
+            if self._broker_down:
+                log.info("camera %s: Redis reachable again", self.camera_id)
+            self._broker_down = False
+        except redis.RedisError as exc:
+            if not self._broker_down:  # once per outage, not once a second
+                log.warning("camera %s: cannot reach Redis for the lease (%s); carrying on", self.camera_id, exc)
+                camera_error_note(camera_id=self.camera_id, error=f"broker unreachable ({exc}); the segment "
+                                                                  "carries on without it")
+            self._broker_down = True
             ours, drain = True, False
         if not enabled:
             self.stop_reason = "disabled"
@@ -214,9 +261,16 @@ def _run_pipeline(*, camera_id: int, segment_id: str, max_seconds: float, watch:
         return SegmentStats(frames=0, frames_dropped=0, faces=0, events_written=0, visits_written=0, fps=0.0,
                             ended_because="error", error=SOFT_LIMIT_MESSAGE)
     except Exception as exc:  # the chain must survive any pipeline bug; the traceback goes to the log
-        log.exception("camera %s: segment %s failed", camera_id, segment_id)
+        infrastructure = is_infrastructure_error(exc)
+        if isinstance(exc, DatabaseError):
+            database_connection_reset()
+        if infrastructure:
+            log.error("camera %s: segment %s: %s: %s", camera_id, segment_id, type(exc).__name__, exc)
+        else:
+            log.exception("camera %s: segment %s failed", camera_id, segment_id)
         return SegmentStats(frames=0, frames_dropped=0, faces=0, events_written=0, visits_written=0, fps=0.0,
-                            ended_because="error", error=f"{type(exc).__name__}: {exc}")
+                            ended_because="error", error=f"{type(exc).__name__}: {exc}",
+                            infrastructure=infrastructure)
 
 
 def _stats_dict(stats) -> dict:
@@ -228,32 +282,96 @@ def _stats_dict(stats) -> dict:
 
 
 def _chain_continue(outcome: SegmentOutcome, next_segment: NextSegment) -> SegmentOutcome:
-    # Publish first, mark done second: a crash in between redelivers this
-    # segment, which then publishes a second copy of the next one; the copy
-    # that runs later finds that index done and drops. The other order could
-    # lose the chain.
-    camera_segment_enqueue(camera_id=outcome.camera_id, chain_token=outcome.chain_token, next_segment=next_segment)
-    chain.segment_done_mark(outcome.camera_id, outcome.chain_token, outcome.index)
+    """Publish the next segment, then mark this one done; keeps trying while the broker is down."""
+    deadline = time.monotonic() + CONTINUE_PATIENCE_SECONDS
+    pause = 0.5
+    reported = False
+    while True:
+        try:
+            # Publish first, mark done second: a crash in between redelivers this
+            # segment, which then publishes a second copy of the next one; the copy
+            # that runs later finds that index done and drops. The other order could
+            # lose the chain.
+            camera_segment_enqueue(camera_id=outcome.camera_id, chain_token=outcome.chain_token,
+                                   next_segment=next_segment)
+            chain.segment_done_mark(outcome.camera_id, outcome.chain_token, outcome.index)
+            break
+        except SoftTimeLimitExceeded:
+            _chain_abandon(outcome, "the broker stayed unreachable until the segment's time limit")
+            return outcome
+        except Exception as exc:
+            if not is_infrastructure_error(exc) or time.monotonic() >= deadline:
+                _chain_abandon(outcome, f"cannot publish the next segment: {type(exc).__name__}: {exc}")
+                return outcome
+            if not reported:
+                reported = True
+                log.error("camera %s: broker unreachable, cannot continue the chain yet (%s); retrying",
+                          outcome.camera_id, exc)
+                camera_health_record(camera_id=outcome.camera_id, state=Camera.State.ERROR,
+                                     error=f"broker unreachable: {exc} (retrying)")
+            time.sleep(pause)
+            pause = min(pause * 2, INFRA_RETRY_MAX_SECONDS)
+    if reported:
+        log.info("camera %s: broker reachable again; chain continues", outcome.camera_id)
     outcome.next_segment = next_segment
     return outcome
+
+
+def _chain_abandon(outcome: SegmentOutcome, message: str) -> None:
+    """The chain cannot go on: say so, and free the lease so camera_workers starts a new one at once."""
+    log.error("camera %s: segment chain %s ends: %s", outcome.camera_id, outcome.chain_token, message)
+    outcome.action, outcome.reason = "abandoned", message
+    camera_health_record(camera_id=outcome.camera_id, state=Camera.State.ERROR, error=message)
+    try:
+        chain.lease_release(outcome.camera_id, outcome.chain_token)
+    except Exception as exc:  # camera_workers takes the stale lease over instead
+        log.warning("camera %s: cannot release the lease: %s", outcome.camera_id, exc)
 
 
 def _chain_stop(outcome: SegmentOutcome) -> SegmentOutcome:
     """The camera was disabled: end the chain and say so in its state."""
     chain.segment_done_mark(outcome.camera_id, outcome.chain_token, outcome.index)
     chain.lease_release(outcome.camera_id, outcome.chain_token)
-    camera_status_update(camera_id=outcome.camera_id, state=Camera.State.STOPPED)
+    camera_health_record(camera_id=outcome.camera_id, state=Camera.State.STOPPED)
     return outcome
 
 
 def camera_segment_process(*, camera_id: int, chain_token: str, index: int, failures: int = 0,
-                           wait_seconds: float = 0.0) -> SegmentOutcome:
-    """Run one segment of a camera's chain and decide what comes next.
+                           wait_seconds: float = 0.0, redelivered: bool = False) -> SegmentOutcome:
+    """Run one segment of a camera's chain and decide what comes next; never raises.
 
     The pipeline (runner.camera_segment_run) reports the camera's health itself;
-    this adds what only the chain knows: retries, stops, and a parked chain.
+    this adds what only the chain knows: retries, stops, and a parked chain. Any
+    exception (database or broker down, a bug) is caught here, at the segment's
+    edge: it is recorded on the camera (or remembered until the database is
+    back) and the chain goes on after a back-off, so a camera never dies silently.
     """
     outcome = SegmentOutcome(camera_id=camera_id, chain_token=chain_token, index=index, action="dropped", reason="")
+    try:
+        return _segment_process(outcome, failures=failures, wait_seconds=wait_seconds, redelivered=redelivered)
+    except Exception as exc:  # the edge: nothing may end the chain unseen
+        return _segment_failed(outcome, exc, failures=failures)
+
+
+def _segment_failed(outcome: SegmentOutcome, exc: Exception, *, failures: int) -> SegmentOutcome:
+    infrastructure = is_infrastructure_error(exc)
+    if isinstance(exc, DatabaseError):
+        database_connection_reset()
+    message = f"{type(exc).__name__}: {exc}".strip()
+    if infrastructure:
+        log.error("camera %s: segment %s: %s", outcome.camera_id, outcome.index, message)
+    else:
+        log.exception("camera %s: segment %s failed", outcome.camera_id, outcome.index)
+    delay = retry_delay_seconds(failures + 1, infrastructure=infrastructure)
+    camera_health_record(camera_id=outcome.camera_id, state=Camera.State.ERROR,
+                         error=f"{message} (retrying in {delay:.0f}s)")
+    outcome.action, outcome.reason = "retrying", message
+    return _chain_continue(outcome, NextSegment(index=outcome.index + 1, failures=failures + 1, wait_seconds=delay))
+
+
+def _segment_process(outcome: SegmentOutcome, *, failures: int, wait_seconds: float,
+                     redelivered: bool) -> SegmentOutcome:
+    camera_id, chain_token, index = outcome.camera_id, outcome.chain_token, outcome.index
     camera = Camera.objects.filter(pk=camera_id).only("pk", "enabled").first()
     if camera is None:
         chain.lease_release(camera_id, chain_token)
@@ -268,12 +386,16 @@ def camera_segment_process(*, camera_id: int, chain_token: str, index: int, fail
     if not camera.enabled:
         outcome.action, outcome.reason = "stopped", "disabled"
         return _chain_stop(outcome)
+    if redelivered:
+        # A replay, not a copy of a finished segment: the operator sees it (a count and a time).
+        camera_restart_note(camera_id=camera_id, error=f"segment {index} delivered again: the process running "
+                                                       "it died; replaying it")
 
     attempts = chain.segment_attempt_count(camera_id, chain_token, index)
     if attempts > MAX_SEGMENT_ATTEMPTS:
         message = f"segment {index} ended its worker process {attempts - 1} times; skipped"
         log.error("camera %s: %s", camera_id, message)
-        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=message)
+        camera_health_record(camera_id=camera_id, state=Camera.State.ERROR, error=message)
         outcome.action, outcome.reason = "retrying", message
         return _chain_continue(outcome, NextSegment(index=index + 1, failures=failures + 1,
                                                     wait_seconds=retry_delay_seconds(failures + 1)))
@@ -297,8 +419,8 @@ def camera_segment_process(*, camera_id: int, chain_token: str, index: int, fail
     if stats.ended_because == "error":
         if SoftTimeLimitExceeded.__name__ in stats.error:  # raised inside the pipeline, which flushed and reported it
             stats.error = outcome.stats["error"] = SOFT_LIMIT_MESSAGE
-        delay = retry_delay_seconds(failures + 1)
-        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR,
+        delay = retry_delay_seconds(failures + 1, infrastructure=stats.infrastructure)
+        camera_health_record(camera_id=camera_id, state=Camera.State.ERROR,
                              error=f"{stats.error or 'pipeline error'} (retrying in {delay:.0f}s)")
         outcome.action, outcome.reason = "retrying", stats.error
         return _chain_continue(outcome, NextSegment(index=index + 1, failures=failures + 1, wait_seconds=delay))

@@ -3,7 +3,11 @@
 Every `poll_seconds` the supervisor reads which cameras are enabled and
 - starts `celery -A museum_site worker -Q camera.<id> -c 1 --pool prefork`
   for each enabled camera without one, and kicks off its segment chain;
-- restarts a worker that died, waiting 1, 2, 4 ... 60 s between quick deaths;
+- restarts a worker that died, waiting 1, 2, 4 ... 60 s between quick deaths,
+  and counts the restart on the camera (Camera.restarts, last error);
+- replaces a segment chain that stopped refreshing its lease for
+  LEASE_STALE_SECONDS (dead or stuck) with a new one, instead of waiting for the
+  lease to expire;
 - stops (warm shutdown: the segment flushes first) the worker of a camera that
   was disabled or deleted;
 - marks a disabled camera "stopped" once no worker runs for it.
@@ -34,8 +38,14 @@ from django.db import DatabaseError, close_old_connections
 from cameras.models import Camera
 from cameras.services import camera_status_update
 from worker import chain
+from worker.health import camera_restart_note, database_connection_reset, unrecorded_restarts_record
 from worker.selectors import camera_supervision_list
-from worker.services import camera_chain_start, camera_queue_name, camera_segments_requeue_unacked
+from worker.services import (
+    camera_chain_start,
+    camera_chain_take_over,
+    camera_queue_name,
+    camera_segments_requeue_unacked,
+)
 
 log = logging.getLogger("worker.camera_workers")
 
@@ -43,6 +53,15 @@ RESTART_FIRST_SECONDS = 1.0
 RESTART_MAX_SECONDS = 60.0
 # A worker that lived this long before dying is restarted without back-off.
 STABLE_AFTER_SECONDS = 60.0
+# Polling twice a second brings a dead worker back within about a second (one query and
+# one Redis call per camera per poll).
+POLL_SECONDS = 0.5
+# A freshly started worker is still importing and loading its model: its chain's lease
+# is not taken over before this.
+BOOT_GRACE_SECONDS = 20.0
+# After a broker outage, running chains get this long to refresh their leases before a
+# stale one is taken over.
+BROKER_SETTLE_SECONDS = 3.0
 
 _PR_SET_PDEATHSIG = 1
 
@@ -91,7 +110,7 @@ def restart_delay_seconds(quick_deaths: int, *, first: float = RESTART_FIRST_SEC
 
 
 class CameraWorkerSupervisor:
-    def __init__(self, *, poll_seconds: float = 3.0, stop_timeout: float = 30.0, loglevel: str = "INFO",
+    def __init__(self, *, poll_seconds: float = POLL_SECONDS, stop_timeout: float = 30.0, loglevel: str = "INFO",
                  restart_first_seconds: float = RESTART_FIRST_SECONDS, out=None):
         self.poll_seconds = poll_seconds
         self.stop_timeout = stop_timeout
@@ -101,6 +120,8 @@ class CameraWorkerSupervisor:
         self.workers: dict[int, CameraWorker] = {}
         self._stop = threading.Event()
         self._out_lock = threading.Lock()
+        self._broker_ok_since: float | None = None
+        self._database_ok = True
 
     # -- running -------------------------------------------------------------
     def request_stop(self, signum=None, frame=None) -> None:
@@ -126,8 +147,15 @@ class CameraWorkerSupervisor:
         try:
             cameras = camera_supervision_list()
         except DatabaseError as exc:
-            log.error("camera_workers: cannot read cameras (%s); keeping workers as they are", exc)
+            database_connection_reset()
+            if self._database_ok:  # once per outage, not twice a second
+                log.error("camera_workers: cannot read cameras (%s); keeping workers as they are", exc)
+            self._database_ok = False
             return
+        if not self._database_ok:
+            log.info("camera_workers: database reachable again")
+        self._database_ok = True
+        unrecorded_restarts_record()
         enabled = {c.camera_id for c in cameras if c.enabled}
         now = time.monotonic()
 
@@ -140,7 +168,7 @@ class CameraWorkerSupervisor:
             if worker.process is None and now >= worker.next_start_at:
                 self._start(worker)
             if worker.alive and worker.stopping_since is None:
-                self._chain_ensure(camera_id)
+                self._chain_ensure(worker, now=now)
 
         for worker in list(self.workers.values()):
             if worker.camera_id in enabled:
@@ -223,14 +251,32 @@ class CameraWorkerSupervisor:
         log.info("camera_workers: camera %s: started worker pid %s on queue %s",
                  camera_id, worker.process.pid, camera_queue_name(camera_id))
 
-    def _chain_ensure(self, camera_id: int) -> None:
+    def _chain_ensure(self, worker: CameraWorker, *, now: float) -> None:
+        """Start the camera's chain if none holds it; replace one that stopped showing signs of life."""
+        camera_id = worker.camera_id
         try:
             token = camera_chain_start(camera_id=camera_id)
+            if token is None and self._may_take_over(worker, now=now):
+                token = camera_chain_take_over(camera_id=camera_id)
+                if token:
+                    camera_restart_note(camera_id=camera_id, error=(
+                        f"segment chain showed no sign of life for {chain.LEASE_STALE_SECONDS:.0f}s; "
+                        "started a new one"))
         except Exception as exc:
-            log.error("camera_workers: camera %s: cannot start its segment chain: %s", camera_id, exc)
+            if self._broker_ok_since is not None:  # once per outage
+                log.error("camera_workers: camera %s: cannot reach the broker to check its segment chain: %s",
+                          camera_id, exc)
+            self._broker_ok_since = None
             return
+        if self._broker_ok_since is None:
+            self._broker_ok_since = now
         if token:
             log.info("camera_workers: camera %s: kicked off segment chain %s", camera_id, token)
+
+    def _may_take_over(self, worker: CameraWorker, *, now: float) -> bool:
+        booted = now - worker.started_at >= BOOT_GRACE_SECONDS
+        settled = self._broker_ok_since is not None and now - self._broker_ok_since >= BROKER_SETTLE_SECONDS
+        return booted and settled
 
     def _stop_worker(self, worker: CameraWorker, *, now: float) -> None:
         log.info("camera_workers: camera %s: stopping worker pid %s (warm shutdown)",
@@ -273,9 +319,9 @@ class CameraWorkerSupervisor:
         worker.quick_deaths += 1
         delay = restart_delay_seconds(worker.quick_deaths, first=self.restart_first_seconds)
         worker.next_start_at = now + delay
-        message = f"camera worker exited unexpectedly (exit code {code}); restarting in {delay:.0f}s"
+        message = f"camera worker exited unexpectedly (exit code {code}); restarting in {delay:g}s"
         log.warning("camera_workers: camera %s: %s", worker.camera_id, message)
-        self._status(worker.camera_id, state=Camera.State.ERROR, error=message)
+        camera_restart_note(camera_id=worker.camera_id, error=message)
 
     def _requeue_unacked(self, camera_id: int) -> None:
         # The dead worker was the queue's only consumer: its unacked segment can
@@ -298,6 +344,7 @@ class CameraWorkerSupervisor:
         try:
             camera_status_update(camera_id=camera_id, **fields)
         except DatabaseError as exc:
+            database_connection_reset()
             log.error("camera_workers: camera %s: cannot record state: %s", camera_id, exc)
 
     def _relay_output(self, camera_id: int, process: subprocess.Popen) -> None:

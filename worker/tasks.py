@@ -22,10 +22,11 @@ log = logging.getLogger(__name__)
 def camera_segment(self, *, camera_id: int, chain_token: str, index: int = 0, failures: int = 0,
                    wait_seconds: float = 0.0) -> dict:
     """One bounded stretch of a camera's work; publishes the next while the camera is enabled."""
-    if (self.request.delivery_info or {}).get("redelivered"):
-        log.warning("camera %s: segment %s of chain %s delivered again (its worker died); replaying it",
-                    camera_id, index, chain_token)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    if redelivered:
+        log.warning("camera %s: segment %s of chain %s delivered again (its worker died?); replaying it "
+                    "unless it had finished", camera_id, index, chain_token)
     return camera_segment_process(
         camera_id=int(camera_id), chain_token=str(chain_token), index=int(index), failures=int(failures),
-        wait_seconds=float(wait_seconds),
+        wait_seconds=float(wait_seconds), redelivered=redelivered,
     ).as_dict()

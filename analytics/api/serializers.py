@@ -9,6 +9,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
+from cameras.selectors import broker_reachable, camera_health_state, camera_is_stalled
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
 
@@ -270,12 +271,25 @@ class ExhibitSerializer(serializers.ModelSerializer):
 
 
 CAMERA_HEALTH_FIELDS = [
-    "enabled", "state", "last_frame_at", "fps", "frames_dropped", "faces_per_minute",
-    "last_error", "last_error_at", "status_updated_at",
+    "enabled", "state", "health", "stalled", "heartbeat_at", "last_frame_at", "fps", "frames_dropped",
+    "faces_per_minute", "restarts", "last_error", "last_error_at", "status_updated_at",
 ]
 
 
-class CameraSerializer(serializers.ModelSerializer):
+class CameraHealthMixin(serializers.Serializer):
+    health = serializers.SerializerMethodField(
+        help_text="The state as the operator should see it: the stored state, or `stalled` when a running "
+                  "camera's worker showed no progress for CAMERA_STALL_SECONDS.")
+    stalled = serializers.SerializerMethodField()
+
+    def get_health(self, obj) -> str:
+        return camera_health_state(obj)
+
+    def get_stalled(self, obj) -> bool:
+        return camera_is_stalled(obj)
+
+
+class CameraSerializer(CameraHealthMixin, serializers.ModelSerializer):
     source_kind = serializers.CharField(read_only=True)
 
     class Meta:
@@ -283,7 +297,7 @@ class CameraSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "location", "exhibit", "source", "source_kind",
             "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds",
-            "events_per_second", *CAMERA_HEALTH_FIELDS,
+            "events_per_second", "replay_realtime", *CAMERA_HEALTH_FIELDS,
         ]
         # Health is the worker's to write; start/stop go through the actions (cameras.services).
         read_only_fields = CAMERA_HEALTH_FIELDS
@@ -296,11 +310,18 @@ class CameraSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CameraStatusSerializer(serializers.ModelSerializer):
+class CameraStatusSerializer(CameraHealthMixin, serializers.ModelSerializer):
     location = serializers.CharField(source="location.name")
     exhibit = serializers.CharField(source="exhibit.title", allow_null=True, default=None)
+    broker_reachable = serializers.SerializerMethodField(
+        help_text="Whether the site reaches the broker the camera workers need (checked once per request).")
 
     class Meta:
         model = Camera
-        fields = ["id", "name", "location", "exhibit", *CAMERA_HEALTH_FIELDS]
+        fields = ["id", "name", "location", "exhibit", *CAMERA_HEALTH_FIELDS, "broker_reachable"]
         read_only_fields = fields
+
+    def get_broker_reachable(self, obj) -> bool:
+        if "broker_reachable" not in self.context:
+            self.context["broker_reachable"] = broker_reachable()
+        return self.context["broker_reachable"]

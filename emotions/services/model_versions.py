@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from emotions import model_artifact
 from emotions.models import ModelVersion
@@ -96,10 +96,25 @@ def model_version_activate(*, model_version: ModelVersion) -> ModelVersion:
     return model_version
 
 
-@transaction.atomic
-def active_model_version_ensure() -> ModelVersion:
+def active_model_version_ensure(*, attempts: int = 3) -> ModelVersion:
     """The active ModelVersion; the shipped model, registered and activated, if none is active
-    or if the active one is an earlier shipped model that an upgrade replaced."""
+    or if the active one is an earlier shipped model that an upgrade replaced.
+
+    Several camera workers start at once on a fresh install and race to register
+    the shipped model: the loser's insert hits the unique name (or the one-active
+    constraint) and simply tries again, finding the winner's row.
+    """
+    for attempt in range(attempts):
+        try:
+            return _active_model_version_ensure()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _active_model_version_ensure() -> ModelVersion:
     active = ModelVersion.objects.filter(is_active=True).first()
     if active is not None and not model_version_files_replaced(model_version=active):
         return active

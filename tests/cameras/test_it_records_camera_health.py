@@ -35,3 +35,13 @@ def test_it_leaves_fields_it_is_not_given_alone():
     camera.refresh_from_db()
     assert (camera.state, camera.frames_dropped, camera.faces_per_minute) == ("reconnecting", 7, 3.0)
     assert camera.status_updated_at is not None
+
+
+def test_it_notes_a_problem_the_camera_lives_through_without_changing_its_state():
+    from cameras.services import camera_error_record
+
+    camera = CameraFactory(state=Camera.State.RUNNING)
+    camera_error_record(camera_id=camera.pk, error="broker unreachable; the segment carries on without it")
+    camera.refresh_from_db()
+    assert camera.state == "running"
+    assert camera.last_error.startswith("broker unreachable") and camera.last_error_at is not None

@@ -3,9 +3,11 @@
 Museum cameras look at a still room; a face that is not already tracked must
 have moved to get there. So on most detection frames the detector scans only
 (a) the regions that changed since the previous detection frame and (b) a
-margin around every tracked face, and the whole frame only at a segment's
-start and every `full_scan_seconds` (someone who walked in while the worker was
-down and now stands still). Plain numpy/OpenCV; the only image kept is the
+margin around every tracked face, and the whole frame only when a camera's
+pipeline starts and every `full_scan_seconds` (someone who walked in while the
+worker was down and now stands still). Segment boundaries do not reset it: a
+resumed segment gets the same decisions as an uninterrupted run (`state`,
+`restore`, `warm`), so where segments end never changes what is found. Plain numpy/OpenCV; the only image kept is the
 previous detection frame's 160-px thumbnail, in memory, never stored.
 """
 from __future__ import annotations
@@ -85,12 +87,31 @@ class SearchPlanner:
         self.reset()
 
     def reset(self) -> None:
-        """Forget the last thumbnail: the next detection frame scans everything (segment start)."""
+        """Forget the last thumbnail: the next detection frame scans everything (a fresh pipeline)."""
         self._previous: np.ndarray | None = None   # thumbnail of the last detection frame
         self._last_frame: np.ndarray | None = None  # thumbnail of the last frame
         self._last_full: float | None = None
         self.full_scans = 0
         self.partial_scans = 0
+
+    def state(self) -> dict:
+        """What a resumed segment needs besides the thumbnails (rebuilt from the file: `warm`)."""
+        return {"last_full": self._last_full, "full_scans": self.full_scans, "partial_scans": self.partial_scans}
+
+    def restore(self, state: dict) -> None:
+        self.reset()
+        last_full = state.get("last_full")
+        self._last_full = float(last_full) if last_full is not None else None
+        self.full_scans = int(state.get("full_scans", 0))
+        self.partial_scans = int(state.get("partial_scans", 0))
+
+    def warm(self, gray: np.ndarray, *, detection_frame: bool) -> None:
+        """Take in a frame already processed before a resume point, as `regions`/`newcomers` did,
+        so the resumed planner decides exactly as the uninterrupted one would."""
+        current = thumbnail(gray)
+        self._last_frame = current
+        if detection_frame:
+            self._previous = current
 
     def _untracked_changes(self, previous, current, width: int, track_boxes: list) -> list[Box]:
         """Changed regions, except those centred on a tracked face (that face moving)."""

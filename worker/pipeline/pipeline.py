@@ -159,11 +159,17 @@ class FacePipeline:
         next_due = self.next_classify.get(track_number)
         return next_due is None or seconds >= next_due - 1e-6
 
-    def segment_start(self) -> None:
-        """Called at every segment's start, resumed or fresh: the first detection scans the whole
-        frame, so a replayed segment sees exactly what the first run saw (keys stay equal)."""
+    def warm(self, frame: Frame) -> None:
+        """A frame before the resume point of a restored pipeline: only the planner looks at it."""
         if self.planner is not None:
-            self.planner.reset()
+            gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+            self.planner.warm(gray, detection_frame=frame.index % self.detect_every == 0)
+
+    def warm_from(self, position: int) -> int:
+        """The first frame `warm` needs to see before resuming at `position` (the last detection frame)."""
+        if self.planner is None or position <= 0:
+            return position
+        return ((position - 1) // self.detect_every) * self.detect_every
 
     def close_tracks(self) -> list[Track]:
         """End every open track (source finished)."""
@@ -173,8 +179,11 @@ class FacePipeline:
 
     def state(self) -> dict:
         return {"tracker": self.tracker.state(),
-                "next_classify": {str(k): v for k, v in self.next_classify.items()}}
+                "next_classify": {str(k): v for k, v in self.next_classify.items()},
+                "planner": self.planner.state() if self.planner is not None else {}}
 
     def restore(self, state: dict) -> None:
         self.tracker.restore(state.get("tracker", {}))
         self.next_classify = {int(k): float(v) for k, v in state.get("next_classify", {}).items()}
+        if self.planner is not None:
+            self.planner.restore(state.get("planner", {}))

@@ -50,11 +50,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 
 from cameras.models import Camera
-from cameras.services import camera_status_update
 from emotions.services.recording import recording_flush
+from worker.health import camera_health_record, database_connection_reset, database_error_remember, outage_log
 from worker.pipeline.detector import detector_create
 from worker.pipeline.pipeline import FacePipeline
 from worker.pipeline.recorder import Recorder
@@ -77,6 +77,7 @@ class SegmentStats:
     error: str = ""
     stage_ms: dict | None = None  # mean milliseconds per frame for each stage
     already_ended: bool = False  # a file an earlier run had played to its end: nothing was read
+    infrastructure: bool = False  # the error was the database or the broker being unreachable
 
 
 @dataclass
@@ -200,35 +201,56 @@ def _writer_for(camera: Camera, model_version_id: int | None):
     return write
 
 
-def _session_open(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
+def _reader_resume(source: str, ledger: dict | None, pipeline: FacePipeline, *, realtime: bool, keepalive=None):
+    """A file reader at the ledger's position, its pipeline warmed with the frames just before it."""
+    anchor = datetime.fromisoformat(ledger["clock_anchor"]) if ledger and ledger.get("clock_anchor") else None
+    position = int(ledger.get("position", 0)) if ledger else 0
+    first = pipeline.warm_from(position)
+    reader = reader_open(source, start_frame=first, clock_anchor=anchor, realtime=realtime, keepalive=keepalive)
+    while reader.position < position:
+        frame = reader.read()
+        if frame is None:
+            break
+        pipeline.warm(frame)
+    return reader
+
+
+def _session_open(camera: Camera, source: str, classifier, *, realtime: bool, keepalive=None) -> CameraSession:
     pipeline = pipeline_for_camera(camera, classifier)
     ledger = ledger_read(camera.pk) if source_kind(source) == "file" else None
     if source_kind(source) == "file":
         source_key = file_source_key(source)
         same = bool(ledger) and ledger.get("source") == source and ledger.get("source_key") == source_key
         ledger = ledger if same else None
-        anchor = datetime.fromisoformat(ledger["clock_anchor"]) if ledger and ledger.get("clock_anchor") else None
-        reader = reader_open(source, start_frame=int(ledger.get("position", 0)) if ledger else 0,
-                             clock_anchor=anchor, realtime=realtime)
+        if ledger:
+            # Resume exactly where the last segment (finished or killed) started or ended.
+            state = ledger.get("state") or {}
+            pipeline.restore(state.get("pipeline", {}))
+        reader = _reader_resume(source, ledger, pipeline, realtime=realtime, keepalive=keepalive)
     else:
         # Live: a new prefix per opening, so track ids never collide with earlier ones.
         source_key = "l" + format(int(time.time() * 1000), "x")
-        reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS)
+        reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS,
+                             max_backoff=settings.PIPELINE_RECONNECT_MAX_BACKOFF_SECONDS,
+                             error_after=settings.PIPELINE_SOURCE_ERROR_AFTER_SECONDS)
     recorder = Recorder(camera_id=camera.pk, track_prefix=source_key,
                         writer=_writer_for(camera, getattr(classifier, "model_version_id", None)),
                         min_track_seconds=camera.min_track_seconds, flush_seconds=settings.PIPELINE_FLUSH_SECONDS)
     session = CameraSession(source=source, source_key=source_key, reader=reader, pipeline=pipeline,
                             recorder=recorder)
     if ledger:
-        # Resume exactly where the last segment (finished or killed) started or ended.
-        state = ledger.get("state") or {}
-        pipeline.restore(state.get("pipeline", {}))
-        recorder.restore(state.get("recorder", {}))
+        recorder.restore((ledger.get("state") or {}).get("recorder", {}))
         session.finished = bool(ledger.get("finished"))
     return session
 
 
-def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> CameraSession:
+def _session_for(camera: Camera, source: str, classifier, *, realtime: bool, keepalive=None) -> CameraSession:
+    """The camera's session from this process's registry when it is in step with the ledger, else a new one.
+
+    In step: the same source and the last segment ended cleanly here. Then the
+    next segment continues its tracks and detection schedule as if there had
+    been no boundary at all.
+    """
     ledger = ledger_read(camera.pk)
     with _sessions_lock:
         cached = _sessions.pop(camera.pk, None)
@@ -238,10 +260,16 @@ def _session_for(camera: Camera, source: str, classifier, *, realtime: bool) -> 
         if in_step or (cached.reader.live and cached.source == source and cached.completed):
             return cached
         cached.close()
-    return _session_open(camera, source, classifier, realtime=realtime)
+    return _session_open(camera, source, classifier, realtime=realtime, keepalive=keepalive)
 
 
 # ---- the segment ------------------------------------------------------------------
+
+# A camera making progress says so this often (Camera.heartbeat_at; `stalled` when it stops).
+HEARTBEAT_SECONDS = 2.0
+_READER_STATES = {"starting": Camera.State.STARTING, "running": Camera.State.RUNNING,
+                  "reconnecting": Camera.State.RECONNECTING, "error": Camera.State.ERROR}
+
 
 def _classifier_get():
     from worker.ml.active import get_active_classifier
@@ -249,11 +277,137 @@ def _classifier_get():
     return get_active_classifier()
 
 
+class _Health:
+    """The segment's reports on its camera: the state when it changes, a heartbeat while frames flow."""
+
+    def __init__(self, camera_id: int):
+        self.camera_id = camera_id
+        self.state: str | None = None
+        self._next_beat = 0.0
+        self._reader_seen: tuple[str, str] = ("", "")
+
+    def report(self, state: str, **fields) -> None:
+        self.state = state
+        camera_health_record(camera_id=self.camera_id, state=state, heartbeat=True, **fields)
+        self._next_beat = time.monotonic() + HEARTBEAT_SECONDS
+
+    def follow(self, reader) -> None:
+        """A live reader's state or error changed: say so (its error names the cause: 404, refused...)."""
+        state = _READER_STATES.get(reader.state, Camera.State.RUNNING)
+        seen = (state, reader.last_error if state != Camera.State.RUNNING else "")
+        if seen == self._reader_seen and state == self.state:
+            return
+        self._reader_seen = seen
+        if state in (Camera.State.RECONNECTING, Camera.State.ERROR):
+            self.report(state, error=reader.last_error or "stream stalled, reconnecting")
+        else:
+            self.report(state, error="")
+
+    def beat(self, now: float) -> None:
+        if now >= self._next_beat and self.state is not None:
+            self.report(self.state)
+
+
+@dataclass
+class _Loop:
+    """What one pass over the frames found."""
+    frames: int = 0
+    first_seconds: float | None = None
+    last_seconds: float | None = None
+    last_frame_at: datetime | None = None
+    ended_because: str = "duration"
+    error: str = ""
+    database_error: str = ""
+
+
+def _flush(camera_id: int, recorder: Recorder, timer) -> str:
+    """Write what is buffered. A database that cannot be reached is not fatal: the rows stay
+    buffered (a flush keeps them until it succeeds) and the next flush tries again; returns its error."""
+    t0 = time.perf_counter()
+    try:
+        recorder.flush()
+    except (OperationalError, InterfaceError) as exc:
+        database_connection_reset()
+        message = f"database unreachable, events buffered: {type(exc).__name__}: {str(exc).strip()}"
+        outage_log(camera_id, "camera %s: flush failed (%s); keeping the rows for the next flush", camera_id, exc)
+        database_error_remember(camera_id=camera_id, message=message)
+        return message
+    finally:
+        timer.add("write", time.perf_counter() - t0)
+    return ""
+
+
+def _frames_process(camera_id: int, session: CameraSession, health: _Health, loop: _Loop, *, started: float,
+                    max_seconds: float, max_frames: int | None, should_continue: Callable[[], bool] | None) -> None:
+    """Frames until a limit, a stop or the end of a file; counts into `loop` (kept if this raises)."""
+    reader, pipeline, recorder, timer = session.reader, session.pipeline, session.recorder, session.pipeline.timer
+    next_check = started
+    while True:
+        now = time.monotonic()
+        if now - started >= max_seconds:
+            loop.ended_because = "duration"
+            break
+        if max_frames is not None and loop.frames >= max_frames:
+            loop.ended_because = "max_frames"
+            break
+        if should_continue is not None and now >= next_check:
+            next_check = now + 1.0  # at most one check a second: it may ask the database
+            if not should_continue():
+                loop.ended_because = "stopped"
+                break
+        if reader.live:
+            health.follow(reader)
+        # A timer, not the frames, decides when to flush: a stream that went quiet still
+        # writes what it buffered within PIPELINE_FLUSH_SECONDS.
+        if recorder.flush_due():
+            loop.database_error = _flush(camera_id, recorder, timer)
+        t0 = time.perf_counter()
+        frame = reader.read(timeout=0.5)
+        timer.add("decode", time.perf_counter() - t0)
+        if frame is None:
+            if reader.live:
+                continue
+            loop.ended_because = "source_ended"
+            session.finished = True
+            recorder.end_tracks([t.number for t in pipeline.close_tracks()])
+            break
+        loop.frames += 1
+        loop.first_seconds = frame.seconds if loop.first_seconds is None else loop.first_seconds
+        loop.last_seconds = frame.seconds
+        loop.last_frame_at = frame.captured_at if reader.live else datetime.now(timezone.utc)
+        recorder.consume(pipeline.process(frame))
+        health.beat(time.monotonic())
+
+
+def _segment_session(camera: Camera, source: str, classifier, *, realtime: bool,
+                     keepalive=None) -> CameraSession | SegmentStats:
+    """The camera's session, or the "error" result saying clearly why it cannot start.
+
+    `keepalive` (the segment's should_continue) is called while a file is wound
+    forward to its resume point, so the chain's lease stays fresh meanwhile."""
+    try:
+        classifier = classifier or _classifier_get()
+        return _session_for(camera, source, classifier, realtime=realtime or camera.replay_realtime,
+                            keepalive=keepalive)
+    except (OperationalError, InterfaceError):
+        raise  # the database is down: the segment chain retries soon
+    except Exception as exc:  # unreadable source, missing model...: a clear message, no traceback
+        if not isinstance(exc, (SourceError, OSError, ValueError, RuntimeError)):
+            log.exception("camera %s: cannot start the pipeline", camera.pk)
+        message = f"{source_label(source)}: {exc}" if str(source) not in str(exc) else str(exc)
+        camera_health_record(camera_id=camera.pk, state=Camera.State.ERROR, error=message)
+        return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", message)
+
+
 def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
                        should_continue: Callable[[], bool] | None = None,
                        max_frames: int | None = None, source_override: str | None = None,
                        realtime: bool = False, classifier=None) -> SegmentStats:
-    """Process one camera for at most `max_seconds` (wall clock) / `max_frames` frames."""
+    """Process one camera for at most `max_seconds` (wall clock) / `max_frames` frames.
+
+    Raises only when the database is unreachable before the segment could start
+    (the segment chain catches that and retries); everything else is a result.
+    """
     if not connection.in_atomic_block:
         # Long-lived workers: drop a connection the database closed since the last segment.
         close_old_connections()
@@ -263,19 +417,14 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", f"camera {camera_id} does not exist")
     source = (source_override or camera.source).strip()
     started = time.monotonic()
-    try:
-        classifier = classifier or _classifier_get()
-        session = _session_for(camera, source, classifier, realtime=realtime)
-    except Exception as exc:  # unreadable source, missing model...: a clear message, no traceback
-        if not isinstance(exc, (SourceError, OSError, ValueError, RuntimeError)):
-            log.exception("camera %s: cannot start the pipeline", camera_id)
-        message = f"{source_label(source)}: {exc}" if str(source) not in str(exc) else str(exc)
-        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=message)
-        return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", message)
+    session = _segment_session(camera, source, classifier, realtime=realtime, keepalive=should_continue)
+    if isinstance(session, SegmentStats):
+        return session
 
-    reader, pipeline, recorder = session.reader, session.pipeline, session.recorder
+    reader, recorder = session.reader, session.recorder
+    health = _Health(camera_id)
     if session.finished and not reader.live:
-        camera_status_update(camera_id=camera_id, state=Camera.State.STOPPED, fps=0.0)
+        health.report(Camera.State.STOPPED, fps=0.0)
         session.segment_id, session.completed = segment_id, True
         _ledger_record(camera_id, session, completed=True)
         with _sessions_lock:
@@ -283,108 +432,73 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, reader.frames_dropped, 0, 0, 0, 0.0, "source_ended", already_ended=True)
 
     session.segment_id, session.completed = segment_id, False
-    pipeline.segment_start()
     if not reader.live:
         _ledger_record(camera_id, session, completed=False)
-    camera_status_update(camera_id=camera_id, state=Camera.State.RUNNING if not reader.live or
-                         reader.state == "running" else Camera.State.STARTING, error="")
+    health.report(_READER_STATES.get(reader.state, Camera.State.RUNNING) if reader.live else Camera.State.RUNNING,
+                  error="" if not reader.live or reader.state in ("running", "starting") else reader.last_error)
 
     faces0, events0, visits0 = recorder.totals.faces, recorder.totals.events_written, recorder.totals.visits_written
     dropped0 = reader.frames_dropped
-    timer = pipeline.timer
+    timer = session.pipeline.timer
     timer_start = (dict(timer.seconds), timer.frames)
-    frames = 0
-    first_seconds = last_seconds = None
-    last_frame_at = None
-    ended_because = "duration"
-    error = ""
-    next_check = started
-    reported_state = None
+    loop = _Loop()
     try:
-        while True:
-            now = time.monotonic()
-            if now - started >= max_seconds:
-                ended_because = "duration"
-                break
-            if max_frames is not None and frames >= max_frames:
-                ended_because = "max_frames"
-                break
-            if should_continue is not None and now >= next_check:
-                next_check = now + 1.0  # at most one check a second: it may ask the database
-                if not should_continue():
-                    ended_because = "stopped"
-                    break
-            if reader.live and reader.state != reported_state:
-                reported_state = reader.state
-                if reported_state == "reconnecting":
-                    camera_status_update(camera_id=camera_id, state=Camera.State.RECONNECTING,
-                                         error=reader.last_error or "stream stalled, reconnecting")
-                elif reported_state == "running":
-                    camera_status_update(camera_id=camera_id, state=Camera.State.RUNNING)
-            t0 = time.perf_counter()
-            frame = reader.read(timeout=0.5)
-            timer.add("decode", time.perf_counter() - t0)
-            if frame is None:
-                if reader.live:
-                    continue
-                ended_because = "source_ended"
-                session.finished = True
-                recorder.end_tracks([t.number for t in pipeline.close_tracks()])
-                break
-            frames += 1
-            first_seconds = frame.seconds if first_seconds is None else first_seconds
-            last_seconds = frame.seconds
-            last_frame_at = frame.captured_at if reader.live else datetime.now(timezone.utc)
-            result = pipeline.process(frame)
-            recorder.consume(result)
-            if recorder.flush_due():
-                t0 = time.perf_counter()
-                recorder.flush()
-                timer.add("write", time.perf_counter() - t0)
+        _frames_process(camera_id, session, health, loop, started=started, max_seconds=max_seconds,
+                        max_frames=max_frames, should_continue=should_continue)
     except Exception as exc:  # the segment reports it; the next segment resumes from the ledger
         log.exception("camera %s: segment %s failed", camera_id, segment_id)
-        ended_because, error = "error", f"{type(exc).__name__}: {exc}"
+        loop.ended_because, loop.error = "error", f"{type(exc).__name__}: {exc}"
 
     try:
-        t0 = time.perf_counter()
-        recorder.flush()  # a clean stop flushes everything buffered
-        timer.add("write", time.perf_counter() - t0)
+        loop.database_error = _flush(camera_id, recorder, timer)  # a clean stop flushes everything buffered
     except Exception as exc:
         log.exception("camera %s: final flush failed", camera_id)
-        ended_because, error = "error", error or f"{type(exc).__name__}: {exc}"
+        loop.ended_because, loop.error = "error", loop.error or f"{type(exc).__name__}: {exc}"
 
     elapsed = max(time.monotonic() - started, 1e-6)
-    media_minutes = ((last_seconds - first_seconds) / 60.0) if frames > 1 else 0.0
     faces = recorder.totals.faces - faces0
     stats = SegmentStats(
-        frames=frames, frames_dropped=reader.frames_dropped - dropped0, faces=faces,
+        frames=loop.frames, frames_dropped=reader.frames_dropped - dropped0, faces=faces,
         events_written=recorder.totals.events_written - events0,
         visits_written=recorder.totals.visits_written - visits0,
-        fps=round(frames / elapsed, 2), ended_because=ended_because, error=error,
+        fps=round(loop.frames / elapsed, 2), ended_because=loop.ended_because,
+        error=loop.error or loop.database_error,
         stage_ms={k: round(1000.0 * (v - timer_start[0].get(k, 0.0)) / max(timer.frames - timer_start[1], 1), 3)
                   for k, v in timer.seconds.items()},
     )
-    if ended_because == "error":
+    _segment_end(camera_id, session, health, stats, loop)
+    return stats
+
+
+def _segment_end(camera_id: int, session: CameraSession, health: _Health, stats: SegmentStats, loop: _Loop) -> None:
+    reader = session.reader
+    if stats.ended_because == "error":
         # Not marked completed: the next segment restarts from this one's start state.
         session.close()
-        camera_status_update(camera_id=camera_id, state=Camera.State.ERROR, error=error, fps=stats.fps)
-        return stats
+        health.report(Camera.State.ERROR, error=stats.error, fps=stats.fps)
+        return
+    # Rows a down database refused stay in the recorder (and in the ledger's state), so the
+    # session stays in step and the next segment writes them.
     session.completed = True
     if not reader.live:
         _ledger_record(camera_id, session, completed=True)
-    if ended_because == "stopped":
+    if stats.ended_because == "stopped":
         session.close()  # a stopped camera releases its stream; a file resumes from the ledger
     else:
         with _sessions_lock:
             _sessions[camera_id] = session
-    state = Camera.State.STOPPED if ended_because in ("source_ended", "stopped") else (
-        Camera.State.RECONNECTING if reader.live and reader.state == "reconnecting" else Camera.State.RUNNING)
-    camera_status_update(
-        camera_id=camera_id, state=state, last_frame_at=last_frame_at, fps=stats.fps,
-        frames_dropped=reader.frames_dropped,
-        faces_per_minute=round(faces / media_minutes, 2) if media_minutes > 0 else 0.0,
+    if stats.ended_because in ("source_ended", "stopped"):
+        state = Camera.State.STOPPED
+    elif reader.live:
+        state = _READER_STATES.get(reader.state, Camera.State.RUNNING)
+    else:
+        state = Camera.State.RUNNING
+    media_minutes = ((loop.last_seconds - loop.first_seconds) / 60.0) if loop.frames > 1 else 0.0
+    health.report(
+        state, last_frame_at=loop.last_frame_at, fps=stats.fps, frames_dropped=reader.frames_dropped,
+        faces_per_minute=round(stats.faces / media_minutes, 2) if media_minutes > 0 else 0.0,
+        **({"error": reader.last_error} if state == Camera.State.ERROR else {}),
     )
-    return stats
 
 
 @dataclass

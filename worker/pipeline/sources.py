@@ -1,23 +1,30 @@
 """Frame sources: video files, live streams (RTSP / HTTP MJPEG) and local devices.
 
 Files are read synchronously, every frame, at full speed (or paced to real
-time when asked), so the same file always yields the same frames with the same
+time when asked: no frame before the wall-clock time it stands for), so the same file always yields the same frames with the same
 media times. Live sources are read by a thread that keeps only the newest
 frame: a consumer that falls behind skips frames (counted in `frames_dropped`)
 instead of lagging further and further behind the camera. A live source that
 delivers nothing for `reconnect_after` seconds is released and reopened with
-exponential back-off; `on_state` hears "reconnecting" / "running".
+exponential back-off, capped low (2 s by default) so a stream that comes back
+is used within about that long; a failed open is probed to say why (HTTP 404,
+401, connection refused, timeout...). A source failing for `error_after`
+seconds is in state "error" (it keeps retrying); `on_state` hears
+"reconnecting" / "running" / "error".
 """
 from __future__ import annotations
 
+import http.client
 import logging
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
@@ -72,6 +79,10 @@ def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture
     return capture
 
 
+# A paced file that fell further behind the clock than this resumes pacing from where it is.
+CATCH_UP_SECONDS = 60.0
+
+
 class VideoFileReader:
     """Every frame of a file, in order, from `start_frame`.
 
@@ -82,7 +93,7 @@ class VideoFileReader:
     live = False
 
     def __init__(self, path: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
-                 realtime: bool = False):
+                 realtime: bool = False, keepalive: Callable[[], object] | None = None):
         self.path = path
         p = Path(path)
         if not p.is_file():
@@ -98,13 +109,16 @@ class VideoFileReader:
         self.next_index = 0
         self.frames_dropped = 0
         self.ended = False
-        self._paced_from: tuple[int, float] | None = None
+        self._forgiven = 0.0  # seconds of lag given up on (see _pace)
         if start_frame:
-            self._skip_to(start_frame)
+            self._skip_to(start_frame, keepalive)
 
-    def _skip_to(self, index: int) -> None:
-        # grab() without retrieve() is exact on every container; seeking is not.
+    def _skip_to(self, index: int, keepalive: Callable[[], object] | None = None) -> None:
+        # grab() without retrieve() is exact on every container; seeking is not. Far into a
+        # long file this takes a while: `keepalive` tells the caller's watchdog we are alive.
         while self.next_index < index:
+            if keepalive is not None and self.next_index % 250 == 0:
+                keepalive()
             if not self.capture.grab():
                 self.ended = True
                 return
@@ -124,19 +138,60 @@ class VideoFileReader:
         index = self.next_index
         self.next_index += 1
         seconds = index / self.fps
+        captured_at = self.clock_anchor + timedelta(seconds=seconds)
         if self.realtime:
-            # Paced from the first frame this reader returned (it may start mid-file).
-            if self._paced_from is None:
-                self._paced_from = (index, time.monotonic())
-            first_index, first_time = self._paced_from
-            delay = first_time + (index - first_index) / self.fps - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-        return Frame(image=image, index=index, seconds=seconds,
-                     captured_at=self.clock_anchor + timedelta(seconds=seconds))
+            self._pace(captured_at)
+        return Frame(image=image, index=index, seconds=seconds, captured_at=captured_at)
+
+    def _pace(self, captured_at: datetime) -> None:
+        """No frame before the time it stands for: the file plays like a live camera. Frames whose
+        time has passed (a replayed segment, a worker that was down) come at once, so the replay
+        catches up with the clock; a lag beyond CATCH_UP_SECONDS (the camera was off) is forgiven."""
+        behind = (datetime.now(timezone.utc) - captured_at).total_seconds() - self._forgiven
+        if behind > CATCH_UP_SECONDS:
+            self._forgiven += behind - CATCH_UP_SECONDS
+        elif behind < 0:
+            time.sleep(-behind)
 
     def close(self) -> None:
         self.capture.release()
+
+
+def _http_failure(url: str, timeout: float) -> str:
+    parts = urlsplit(url)
+    connection_class = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
+    conn = connection_class(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        conn.request("GET", (parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+        response = conn.getresponse()
+        if response.status in (401, 403):
+            return f"HTTP {response.status} {response.reason} (check the camera's user and password)"
+        if response.status >= 400:
+            return f"HTTP {response.status} {response.reason}"
+        return f"HTTP {response.status}, but no video OpenCV can decode"
+    finally:
+        conn.close()
+
+
+def source_failure_reason(source: str, timeout: float = 2.0) -> str:
+    """Why a live source cannot be opened, in words: HTTP status, refused, timed out, unknown host."""
+    kind = source_kind(source)
+    if kind not in ("http", "rtsp"):
+        return "cannot open the device"
+    try:
+        if kind == "http":
+            return _http_failure(source.strip(), timeout)
+        parts = urlsplit(source.strip())
+        with socket.create_connection((parts.hostname or "", parts.port or 554), timeout=timeout):
+            return "RTSP server answers, but the stream cannot be opened (wrong path or credentials?)"
+    except ConnectionRefusedError:
+        return "connection refused (is the camera or its server on?)"
+    except socket.gaierror:
+        return "unknown host"
+    except (TimeoutError, socket.timeout):
+        return "no answer (timed out)"
+    except (OSError, http.client.HTTPException) as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 class LiveStreamReader:
@@ -144,16 +199,19 @@ class LiveStreamReader:
 
     Frames the consumer never took are counted in `frames_dropped`. When no frame
     arrives for `reconnect_after` seconds the capture is released and reopened,
-    waiting 0.5 s, 1 s, 2 s ... up to `max_backoff` between attempts.
+    waiting 0.5 s, 1 s, 2 s ... up to `max_backoff` between attempts, and back to
+    0.5 s after a success. After `error_after` seconds without a frame the state
+    is "error" (the reader keeps trying).
     """
 
     live = True
 
-    def __init__(self, source: str, *, reconnect_after: float = 5.0, max_backoff: float = 30.0,
-                 on_state: Callable[[str, str], None] | None = None):
+    def __init__(self, source: str, *, reconnect_after: float = 5.0, max_backoff: float = 2.0,
+                 error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
         self.source = source
         self.reconnect_after = reconnect_after
         self.max_backoff = max_backoff
+        self.error_after = error_after
         self.on_state = on_state
         self.fps = 0.0
         self.frames_dropped = 0
@@ -167,7 +225,8 @@ class LiveStreamReader:
         self._taken_index = -1
         self._stop = threading.Event()
         self._started = time.monotonic()
-        self._last_frame_mono = time.monotonic()
+        self._last_frame_mono = time.monotonic()   # restarts at each opening: the stall timer
+        self._last_good_mono = time.monotonic()    # the last frame only: the error timer
         self._capture: cv2.VideoCapture | None = None
         self._thread = threading.Thread(target=self._run, name=f"reader:{source_label(source)}", daemon=True)
         self._thread.start()
@@ -177,15 +236,23 @@ class LiveStreamReader:
         return self.frames_read
 
     def _set_state(self, state: str, error: str = "") -> None:
+        if error:
+            self.last_error = error
         if state != self.state:
             self.state = state
-            if error:
-                self.last_error = error
             if self.on_state is not None:
                 try:
                     self.on_state(state, error)
                 except Exception:  # a health callback must never kill the reader
                     log.exception("reader state callback failed")
+
+    def _failing(self, message: str) -> None:
+        """No frames: "reconnecting" at first, "error" once it has lasted `error_after` seconds."""
+        silent = time.monotonic() - self._last_good_mono
+        if silent >= self.error_after:
+            self._set_state("error", f"{message}; no frames for {silent:.0f}s, still retrying")
+        else:
+            self._set_state("reconnecting", message)
 
     def _open(self) -> bool:
         capture = _capture_open(self.source, self.reconnect_after)
@@ -198,6 +265,14 @@ class LiveStreamReader:
         return True
 
     def _run(self) -> None:
+        try:
+            self._read_until_closed()
+        finally:
+            if self._capture is not None:
+                self._capture.release()
+                self._capture = None
+
+    def _read_until_closed(self) -> None:
         backoff = 0.5
         while not self._stop.is_set():
             if self._capture is None:
@@ -205,14 +280,15 @@ class LiveStreamReader:
                     backoff = 0.5
                     self._last_frame_mono = time.monotonic()
                 else:
-                    self._set_state("reconnecting", f"cannot open {source_label(self.source)}")
+                    reason = source_failure_reason(self.source, timeout=min(2.0, self.reconnect_after))
+                    self._failing(f"cannot open {source_label(self.source)}: {reason}")
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self.max_backoff)
                     continue
             ok, image = self._capture.read()
             now = time.monotonic()
             if ok and image is not None:
-                self._last_frame_mono = now
+                self._last_frame_mono = self._last_good_mono = now
                 with self._cond:
                     if self._latest is not None and self._latest.index != self._taken_index:
                         self.frames_dropped += 1
@@ -228,8 +304,7 @@ class LiveStreamReader:
                 self._capture.release()
                 self._capture = None
                 self.reconnects += 1
-                self._set_state("reconnecting",
-                                f"no frames from {source_label(self.source)} for {self.reconnect_after:.0f}s")
+                self._failing(f"no frames from {source_label(self.source)} for {self.reconnect_after:.0f}s")
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
             else:
@@ -253,7 +328,9 @@ class LiveStreamReader:
         with self._cond:
             self._cond.notify_all()
         self._thread.join(timeout=5)
-        if self._capture is not None:
+        # A thread still inside a blocking read (up to reconnect_after) releases the capture
+        # itself when the read returns; releasing it under that read crashes FFmpeg.
+        if not self._thread.is_alive() and self._capture is not None:
             self._capture.release()
             self._capture = None
 
@@ -268,10 +345,11 @@ def source_label(source: str) -> str:
 
 
 def reader_open(source: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
-                realtime: bool = False, reconnect_after: float = 5.0,
-                on_state: Callable[[str, str], None] | None = None):
+                realtime: bool = False, keepalive: Callable[[], object] | None = None, reconnect_after: float = 5.0, max_backoff: float = 2.0,
+                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
     """The right reader for a camera source string."""
     if source_kind(source) == "file":
         return VideoFileReader(os.path.expanduser(source.strip()), start_frame=start_frame,
-                               clock_anchor=clock_anchor, realtime=realtime)
-    return LiveStreamReader(source, reconnect_after=reconnect_after, on_state=on_state)
+                               clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive)
+    return LiveStreamReader(source, reconnect_after=reconnect_after, max_backoff=max_backoff,
+                            error_after=error_after, on_state=on_state)

@@ -5,7 +5,7 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from worker.supervisor import CameraWorkerSupervisor
+from worker.supervisor import POLL_SECONDS, CameraWorkerSupervisor
 
 
 class Command(BaseCommand):
@@ -16,8 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--poll-seconds", type=float, default=3.0,
-                            help="How often to re-read which cameras are enabled (default 3).")
+        parser.add_argument("--poll-seconds", type=float, default=POLL_SECONDS,
+                            help=f"How often to re-read which cameras are enabled and check the workers "
+                                 f"(default {POLL_SECONDS}: a dead worker is back within about a second).")
         parser.add_argument("--stop-timeout", type=float, default=30.0,
                             help="Seconds a worker gets to finish its segment before it is killed (default 30).")
         parser.add_argument("--restart-backoff", type=float, default=1.0,
