@@ -2,15 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from analytics.healthz import healthz
-
 admin.site.site_header = "Museum emotion analytics"
 admin.site.site_title = "Museum emotion analytics"
 admin.site.index_title = "Locations, exhibits, cameras and events"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/reports/", permanent=False)),
-    path("healthz", healthz, name="healthz"),
+    path("", include("analytics.health_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("reports/", include("analytics.urls")),
