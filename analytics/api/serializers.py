@@ -6,9 +6,11 @@ the OpenAPI schema.
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
+from cameras.privacy_rules import privacy_zones_validate
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
 
@@ -143,8 +145,14 @@ class ExhibitEngagementDoc(serializers.Serializer):
 class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Location
-        fields = ["id", "name", "floor", "description", "created_at"]
+        fields = ["id", "name", "floor", "description", "staff_area", "opening_hours", "created_at"]
         read_only_fields = ["created_at"]
+
+    def validate(self, attrs):
+        # Mirrors Location.clean: a staff area may not have analysing cameras.
+        if attrs.get("staff_area") and self.instance is not None and self.instance.cameras.filter(enabled=True).exists():
+            raise serializers.ValidationError({"staff_area": "stop this location's cameras first"})
+        return attrs
 
 
 class ExhibitSerializer(serializers.ModelSerializer):
@@ -167,18 +175,40 @@ CAMERA_HEALTH_FIELDS = [
 ]
 
 
+class PrivacyZoneSerializer(serializers.Serializer):
+    """One polygon, coordinates as fractions (0..1) of the frame's width and height."""
+
+    kind = serializers.ChoiceField(choices=["exclude", "include"])
+    points = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(min_value=0.0, max_value=1.0), min_length=2,
+                                    max_length=2),
+        min_length=3, max_length=64, help_text="[[x, y], ...], at least 3 points",
+    )
+
+
 class CameraSerializer(serializers.ModelSerializer):
     source_kind = serializers.CharField(read_only=True)
+    privacy_zones = serializers.ListField(
+        child=PrivacyZoneSerializer(), required=False, max_length=32,
+        help_text="Faces centred in an exclude zone, or outside every include zone when there are any, "
+        "are never classified, tracked or recorded.",
+    )
 
     class Meta:
         model = Camera
         fields = [
             "id", "name", "location", "exhibit", "source", "source_kind",
             "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds",
-            "events_per_second", *CAMERA_HEALTH_FIELDS,
+            "events_per_second", "privacy_zones", *CAMERA_HEALTH_FIELDS,
         ]
         # Health is the worker's to write; start/stop go through the actions (cameras.services).
         read_only_fields = CAMERA_HEALTH_FIELDS
+
+    def validate_privacy_zones(self, value):
+        try:
+            return privacy_zones_validate([dict(zone) for zone in value])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
     def validate(self, attrs):
         location = attrs.get("location", getattr(self.instance, "location", None))

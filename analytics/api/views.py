@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -241,10 +242,17 @@ class CameraViewSet(ProtectedDeleteMixin, viewsets.ModelViewSet):
     def status_detail(self, request, pk=None):
         return Response(s.CameraStatusSerializer(self.get_object()).data)
 
-    @extend_schema(summary="Start the camera (staff)", request=None, responses=s.CameraStatusSerializer)
+    @extend_schema(summary="Start the camera (staff)", request=None, responses={
+        200: s.CameraStatusSerializer,
+        400: OpenApiResponse(description="The camera may not analyse (its location is a staff area): "
+                                         "{\"enabled\": [reason]}."),
+    })
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        camera = camera_enable(camera=self.get_object())
+        try:
+            camera = camera_enable(camera=self.get_object())
+        except DjangoValidationError as exc:
+            raise ValidationError({"enabled": exc.messages}) from None
         return Response(s.CameraStatusSerializer(camera).data)
 
     @extend_schema(summary="Stop the camera (staff)", request=None, responses=s.CameraStatusSerializer)

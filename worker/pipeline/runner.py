@@ -54,6 +54,7 @@ from django.db import close_old_connections, connection
 from cameras.models import Camera
 from cameras.services import camera_status_update
 from emotions.services.recording import recording_flush
+from worker.pipeline.camera_gates import CameraPreviewer, analysis_hours_for, idle_while_closed, zone_gate_for
 from worker.pipeline.detector import detector_create
 from worker.pipeline.pipeline import FacePipeline
 from worker.pipeline.recorder import Recorder
@@ -175,6 +176,7 @@ def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = No
         classify_interval=1.0 / camera.events_per_second,
         # Privacy: crops reach the disk only when staff turned debug snapshots on.
         snapshot_dir=(Path(settings.DEBUG_SNAPSHOT_DIR) / f"camera-{camera.pk}") if settings.DEBUG_SNAPSHOTS else None,
+        zones=zone_gate_for(camera), hours=analysis_hours_for(camera.location),
     )
 
 
@@ -249,6 +251,12 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", f"camera {camera_id} does not exist")
     source = (source_override or camera.source).strip()
     started = time.monotonic()
+    hours = analysis_hours_for(camera.location)
+    if not hours.open_at(datetime.now(timezone.utc)):
+        # Outside analysis hours or a staff area: the stream is not even opened.
+        camera_status_update(camera_id=camera_id, state=Camera.State.IDLE, fps=0.0)
+        idle_while_closed(hours, max_seconds=max_seconds, should_continue=should_continue)
+        return SegmentStats(0, 0, 0, 0, 0, 0.0, "duration")
     try:
         classifier = classifier or _classifier_get()
         session = _session_for(camera, source, classifier, realtime=realtime)
@@ -260,6 +268,8 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", message)
 
     reader, pipeline, recorder = session.reader, session.pipeline, session.recorder
+    pipeline.privacy_update(zones=zone_gate_for(camera), hours=hours)
+    previewer = CameraPreviewer(camera)
     if session.finished and not reader.live:
         camera_status_update(camera_id=camera_id, state=Camera.State.STOPPED, fps=0.0)
         session.segment_id, session.completed = segment_id, True
@@ -323,6 +333,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
             last_frame_at = frame.captured_at if reader.live else datetime.now(timezone.utc)
             result = pipeline.process(frame)
             recorder.consume(result)
+            previewer.offer(frame.image, pipeline.detector)
             if recorder.flush_due():
                 t0 = time.perf_counter()
                 recorder.flush()
