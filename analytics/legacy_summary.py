@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Func, IntegerField, Q
 
+from analytics.rollup_counts import rollup_summary_part
 from cameras.models import Location
 from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, SENTIMENT_OF, SENTIMENTS, legacy_name
@@ -77,7 +78,27 @@ def emotion_summary(*, event_filter: EventFilter, threshold: float = DEFAULT_THR
     counts = SummaryCounts(
         total_rows=total_rows, first_timestamp=first, last_timestamp=last, valid_counts=valid_counts
     )
+    counts = summary_counts_with_rollups(counts, event_filter=event_filter, threshold=threshold)
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
+
+
+def summary_counts_with_rollups(counts: SummaryCounts, *, event_filter: EventFilter, threshold: float) -> SummaryCounts:
+    """Add the purged events' counts (retention rollups, analytics/rollup_counts.py) to the live ones.
+
+    Live events and rollups never overlap, so the sum is what the events gave before the purge.
+    """
+    part = rollup_summary_part(event_filter=event_filter, threshold=threshold)
+    if part is None:
+        return counts
+    valid_counts = dict(counts.valid_counts)
+    for key, n in part.valid_counts.items():
+        valid_counts[key] = valid_counts.get(key, 0) + n
+    firsts = [t for t in (counts.first_timestamp, part.first_timestamp) if t is not None]
+    lasts = [t for t in (counts.last_timestamp, part.last_timestamp) if t is not None]
+    return SummaryCounts(
+        total_rows=counts.total_rows + part.total_rows, first_timestamp=min(firsts), last_timestamp=max(lasts),
+        valid_counts=valid_counts,
+    )
 
 
 def utc_offset_segments(first: datetime, last: datetime) -> list[tuple[datetime | None, int]]:

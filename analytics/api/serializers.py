@@ -93,7 +93,12 @@ class IngestRejectedDoc(serializers.Serializer):
 
 
 def _counts_doc(name: str, keys) -> type[serializers.Serializer]:
-    return type(name, (serializers.Serializer,), {key: serializers.IntegerField() for key in keys})
+    # null: the group is suppressed (fewer than MIN_GROUP_SIZE visits, see `suppressed`).
+    return type(name, (serializers.Serializer,), {key: serializers.IntegerField(allow_null=True) for key in keys})
+
+
+SUPPRESSED_HELP = ("True when the value is backed by fewer than MIN_GROUP_SIZE visits (or events without a visit): "
+                   "its numbers are then null, so that no value can point at one visitor.")
 
 
 EmotionCountsDoc = _counts_doc("EmotionCounts", [legacy_name(e) for e in EMOTIONS])
@@ -102,14 +107,16 @@ SentimentCountsDoc = _counts_doc("SentimentCounts", SENTIMENTS)
 
 class HourlyPointDoc(serializers.Serializer):
     hour = serializers.DateTimeField(help_text="Start of the local clock hour.")
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()
 
 
 class DailyPointDoc(serializers.Serializer):
     date = serializers.DateField(help_text="Local calendar day.")
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()
 
@@ -117,11 +124,12 @@ class DailyPointDoc(serializers.Serializer):
 class LocationStatsDoc(serializers.Serializer):
     location_id = serializers.IntegerField()
     location = serializers.CharField()
-    total = serializers.IntegerField(help_text="Events at or above the threshold.")
+    total = serializers.IntegerField(allow_null=True, help_text="Events at or above the threshold.")
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()
     dominant_emotion = serializers.CharField(allow_null=True)
-    visits = serializers.IntegerField()
+    visits = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
     mean_dwell_seconds = serializers.FloatField(allow_null=True)
     total_dwell_seconds = serializers.FloatField(allow_null=True)
 
@@ -131,12 +139,13 @@ class ExhibitEngagementDoc(serializers.Serializer):
     exhibit = serializers.CharField()
     location_id = serializers.IntegerField()
     location = serializers.CharField()
-    visits = serializers.IntegerField()
+    visits = serializers.IntegerField(allow_null=True)
     mean_dwell_seconds = serializers.FloatField(allow_null=True)
-    total_dwell_seconds = serializers.FloatField()
+    total_dwell_seconds = serializers.FloatField(allow_null=True)
     dominant_emotion = serializers.CharField(allow_null=True, help_text="Most frequent dominant emotion of the visits.")
     visit_emotion_counts = EmotionCountsDoc()
-    events = serializers.IntegerField(help_text="Events at or above the threshold seen at the exhibit.")
+    events = serializers.IntegerField(allow_null=True, help_text="Events at or above the threshold seen at the exhibit.")
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
 
 
 # --- places and cameras (staff CRUD) --------------------------------------------------

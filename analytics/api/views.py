@@ -35,6 +35,7 @@ from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
 from emotions.legacy_export import legacy_csv_rows
 from emotions.legacy_format import LEGACY_COLUMNS
+from emotions.services.audit import audit_export
 from emotions.services.ingest import IngestRejected, events_ingest
 
 FILTER_PARAMETERS = [
@@ -179,6 +180,7 @@ class EventsCsvView(APIView):
     @list_schema("Emotion events as the legacy emotion_log.csv (streamed)", OpenApiTypes.STR, ok=(200, "text/csv"))
     def get(self, request):
         event_filter, _ = parsed_filter(request)
+        audit_export(user=request.user, what="API: events.csv", params=request.query_params)
         writer = csv.writer(_Echo(), lineterminator="\n")
 
         def lines():

@@ -5,12 +5,14 @@ registered functions on SQLite), so a day starts at local midnight on both.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
+from analytics.rollup_counts import rollup_event_rows
 from analytics.selectors._counts import empty_emotion_counts, sentiment_counts_of
+from analytics.selectors.suppression import points_suppressed
 from analytics.selectors.event_counts import counted_events
 from emotions.filters import EventFilter
 from emotions.labels import legacy_name
@@ -29,6 +31,11 @@ def _bucketed_counts(*, event_filter: EventFilter, threshold: float, truncate) -
     buckets: dict = {}
     for row in rows:
         counts = buckets.setdefault(row["bucket"], empty_emotion_counts())
+        counts[legacy_name(row["emotion"])] += row["n"]
+    # Purged periods: the retention rollups hold the same local hours and days.
+    rollup_field = "hour" if truncate is TruncHour else "local_date"
+    for row in rollup_event_rows(event_filter=event_filter, threshold=threshold, fields=(rollup_field, "emotion")):
+        counts = buckets.setdefault(row[rollup_field], empty_emotion_counts())
         counts[legacy_name(row["emotion"])] += row["n"]
     return buckets
 
@@ -51,9 +58,8 @@ def emotion_hourly_series(*, event_filter: EventFilter, threshold: float) -> lis
     """
     tz = timezone.get_default_timezone()
     buckets = _bucketed_counts(event_filter=event_filter, threshold=threshold, truncate=TruncHour)
-    return [
-        _point("hour", start.astimezone(tz).isoformat(), buckets[start]) for start in sorted(buckets)
-    ]
+    points = [_point("hour", start.astimezone(tz).isoformat(), buckets[start]) for start in sorted(buckets)]
+    return points_suppressed(points, event_filter=event_filter, by="hour", key="hour", parse=datetime.fromisoformat)
 
 
 def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list[dict]:
@@ -71,4 +77,4 @@ def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list
     while day <= last:
         points.append(_point("date", day.isoformat(), buckets.get(day) or empty_emotion_counts()))
         day += timedelta(days=1)
-    return points
+    return points_suppressed(points, event_filter=event_filter, by="day", key="date", parse=date.fromisoformat)

@@ -13,6 +13,7 @@ from analytics.legacy_summary import (
     LocalHour,
     SummaryCounts,
     emotion_summary,
+    summary_counts_with_rollups,
     summary_from_counts,
     utc_offset_segments,
     validate_threshold,
@@ -30,9 +31,9 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:
     rows = hourly_count_rows(event_filter)
     total = rows.aggregate(n=Sum("events"))["n"] or 0
     if not total:
-        return summary_from_counts(
-            counts=SummaryCounts(0, None, None, {}), threshold=threshold, event_filter=event_filter
-        )
+        counts = summary_counts_with_rollups(SummaryCounts(0, None, None, {}), event_filter=event_filter,
+                                             threshold=threshold)
+        return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
     # First and last event: one index probe each (event_ts_loc_emo_conf, or a filter's (x, timestamp) index).
     events = event_filter.events().order_by("timestamp").values_list("timestamp", flat=True)
     first, last = events.first(), events.reverse().first()
@@ -54,4 +55,5 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float) -> dict:
         last_timestamp=last,
         valid_counts={(names[loc], hour, label): n for (loc, hour, label), n in by_location_id.items()},
     )
+    counts = summary_counts_with_rollups(counts, event_filter=event_filter, threshold=threshold)
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter)
