@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
-from cameras.privacy_rules import privacy_zones_validate
+from cameras.privacy_rules import opening_hours_validate, privacy_zones_validate
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
 
@@ -152,10 +152,23 @@ class ExhibitEngagementDoc(serializers.Serializer):
 
 
 class LocationSerializer(serializers.ModelSerializer):
+    opening_hours = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=11)), required=False,
+        help_text='Weekly analysis hours, local time: {"mon": ["09:00-13:00", "14:00-18:00"], ...}; keys mon..sun; '
+        "a weekday left out is closed; {} means not limited by the clock.",
+    )
+
     class Meta:
         model = Location
         fields = ["id", "name", "floor", "description", "staff_area", "opening_hours", "created_at"]
         read_only_fields = ["created_at"]
+
+    def validate_opening_hours(self, value):
+        try:
+            opening_hours_validate(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
 
     def validate(self, attrs):
         # Mirrors Location.clean: a staff area may not have analysing cameras.

@@ -59,3 +59,17 @@ def test_detect_emotions_applies_the_cameras_zones(two_faces_video, capsys):
     assert len({f["track_id"] for f in all_faces}) == 2
     assert zoned and len({f["track_id"] for f in zoned}) == 1
     assert all(f["bbox"][1] + f["bbox"][3] / 2 > 0.45 * 480 for f in zoned)
+
+
+def test_the_zone_gate_decides_by_the_box_centre():
+    from worker.pipeline.zones import ZoneGate, point_in_polygon
+
+    triangle = [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
+    assert point_in_polygon(0.2, 0.2, triangle) and not point_in_polygon(0.8, 0.8, triangle)
+    exclude = ZoneGate.from_zones([{"kind": "exclude", "points": TOP_HALF}])
+    assert not exclude.allows((0, 0, 100, 100), 640, 480)        # centre (50, 50): in the zone
+    assert exclude.allows((0, 300, 100, 100), 640, 480)          # centre y 350/480 = 0.73: outside
+    assert exclude.allows((0, 170, 100, 120), 640, 480)          # overlaps the zone, centre y 230/480 = 0.48: outside
+    include = ZoneGate.from_zones([{"kind": "include", "points": TOP_HALF}])
+    assert include.allows((0, 0, 100, 100), 640, 480) and not include.allows((0, 300, 100, 100), 640, 480)
+    assert ZoneGate().allows((0, 0, 10, 10), 640, 480)           # no zones: everything
