@@ -49,6 +49,10 @@ def idle_while_closed(hours: AnalysisHours, *, max_seconds: float,
         time.sleep(min(step, max(0.0, max_seconds - (time.monotonic() - started))))
 
 
+# camera id -> monotonic time before which the preview store is not asked again (it failed)
+_store_unreachable_until: dict[int, float] = {}
+
+
 class CameraPreviewer:
     """Refreshes a camera's blurred preview (cameras/preview_store.py) while staff ask for one.
 
@@ -66,7 +70,7 @@ class CameraPreviewer:
     def offer(self, image, detector) -> bool:
         """Maybe turn this frame into the preview; True when it did."""
         now = time.monotonic()
-        if now < self.next_check or now < self.next_preview:
+        if now < self.next_check or now < self.next_preview or now < _store_unreachable_until.get(self.camera_id, 0.0):
             return False
         self.next_check = now + 1.0
         try:
@@ -75,8 +79,9 @@ class CameraPreviewer:
             boxes = [d.box for d in detector.detect(image)]
             preview_put(self.camera_id, preview_jpeg(image, face_boxes=boxes, zones=self.zones))
         except (OSError, redis.RedisError) as exc:  # no store: the camera keeps working, staff see no preview
-            log.warning("camera %s: preview not stored (%s)", self.camera_id, exc)
-            self.next_check = now + 30.0
+            if self.camera_id not in _store_unreachable_until:
+                log.warning("camera %s: no preview store (%s); asking again every 5 minutes", self.camera_id, exc)
+            _store_unreachable_until[self.camera_id] = now + 300.0
             return False
         self.next_preview = now + self.every_seconds
         return True
