@@ -24,6 +24,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Func, IntegerField, Min, Q
 
+from analytics.rollup_counts import rollup_summary_part
 from cameras.models import Location
 from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, SENTIMENT_OF, SENTIMENTS, legacy_name
@@ -107,6 +108,7 @@ def emotion_summary(
         total_rows=total_rows, first_timestamp=first, last_timestamp=last, valid_counts=valid_counts,
         first_seen=first_seen,
     )
+    counts = summary_counts_with_rollups(counts, event_filter=event_filter, threshold=threshold)
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter, fill_zeros=fill_zeros)
 
 
@@ -128,10 +130,13 @@ def events_first_seen(
     def first_seen(*, location: str | None, hour: int | None, labels: Collection[str]) -> dict[str, object]:
         found: dict[str, object] = {}
         for label in labels:
-            start = min(
+            starts = [
                 at for (cell_location, cell_hour, cell_label), at in first_times.items()
                 if cell_label == label and location in (None, cell_location) and hour in (None, cell_hour)
-            )
+            ]
+            if not starts:  # only in purged periods: the rollups know where it first occurs
+                continue
+            start = min(starts)
             rows = counted.filter(emotion=label, timestamp__gte=start, timestamp__lt=start + resolution)
             if location is not None:
                 rows = rows.filter(location__name=location)
@@ -141,6 +146,36 @@ def events_first_seen(
         return found
 
     return first_seen
+
+
+def summary_counts_with_rollups(counts: SummaryCounts, *, event_filter: EventFilter, threshold: float) -> SummaryCounts:
+    """Add the purged events' counts (retention rollups, analytics/rollup_counts.py) to the live ones.
+
+    Live events and rollups never overlap, so the sum is what the events gave before the purge;
+    a label's first appearance is the earlier (timestamp, id) of the rollups' and the events'.
+    """
+    part = rollup_summary_part(event_filter=event_filter, threshold=threshold)
+    if part is None:
+        return counts
+    valid_counts = dict(counts.valid_counts)
+    for key, n in part.valid_counts.items():
+        valid_counts[key] = valid_counts.get(key, 0) + n
+    firsts = [t for t in (counts.first_timestamp, part.first_timestamp) if t is not None]
+    lasts = [t for t in (counts.last_timestamp, part.last_timestamp) if t is not None]
+    live_first_seen = counts.first_seen
+
+    def first_seen(*, location: str | None, hour: int | None, labels: Collection[str]) -> dict[str, object]:
+        found = dict(live_first_seen(location=location, hour=hour, labels=labels)) if live_first_seen else {}
+        for (cell_location, cell_hour, label), key in part.first_seen.items():
+            if label in labels and location in (None, cell_location) and hour in (None, cell_hour):
+                if label not in found or key < found[label]:
+                    found[label] = key
+        return found
+
+    return SummaryCounts(
+        total_rows=counts.total_rows + part.total_rows, first_timestamp=min(firsts), last_timestamp=max(lasts),
+        valid_counts=valid_counts, first_seen=first_seen,
+    )
 
 
 def utc_offset_segments(first: datetime, last: datetime) -> list[tuple[datetime | None, int]]:

@@ -36,3 +36,34 @@ class EventHourlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}:00Z loc {self.location_id} {self.emotion}: {self.events}"
+
+
+class PrivacyNotice(models.Model):
+    """What /privacy/ and the printed sign tell visitors (GDPR Art. 13, AI Act Art. 50(3)).
+
+    One row, edited by staff in the admin; every change is in the audit log. Retention comes
+    from the settings, the list of what is and is not processed from the product itself.
+    """
+
+    controller_name = models.CharField(max_length=200, default="The museum (set the controller's name in the admin)")
+    controller_address = models.CharField(max_length=300, blank=True)
+    controller_contact = models.CharField(max_length=200, default="privacy@museum.example",
+                                          help_text="E-mail or phone for privacy requests.")
+    dpo_contact = models.CharField(max_length=200, blank=True, verbose_name="DPO contact",
+                                   help_text="Data protection officer (responsabile della protezione dei dati).")
+    purposes_en = models.TextField(
+        default="Measuring, in aggregate, how visitors respond to exhibits, to improve exhibitions and visitor flow.")
+    purposes_it = models.TextField(
+        default="Misurare in forma aggregata come i visitatori reagiscono alle opere, per migliorare allestimenti "
+                "e percorsi di visita.")
+    legal_basis_en = models.TextField(default="Legitimate interest of the museum (GDPR Art. 6(1)(f)).")
+    legal_basis_it = models.TextField(default="Legittimo interesse del museo (art. 6, par. 1, lett. f) GDPR).")
+    public_url = models.URLField(blank=True, help_text="The notice's public address for the QR code; empty: this site's "
+                                                       "/privacy/ as the browser reached it.")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="last changed")
+
+    class Meta:
+        verbose_name = "privacy notice"
+
+    def __str__(self) -> str:
+        return f"Privacy notice (last changed {self.updated_at:%Y-%m-%d})" if self.updated_at else "Privacy notice"

@@ -8,26 +8,39 @@ downloads alike. Pure functions over a few hundred numbers, no database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from analytics.legacy_summary import hour_label
 from analytics.selectors._counts import percentages_of
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.series import emotion_daily_series
 from analytics.selectors.summary import legacy_summary
+from analytics.selectors.suppression import min_group_size, summary_suppressed
 from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 
 EMOTION_NAMES = [legacy_name(label) for label in EMOTIONS]
+SUPPRESSED = "suppressed"  # a cell backed by fewer than MIN_GROUP_SIZE visits (analytics/selectors/suppression.py)
+
+
+def page_summary(*, event_filter: EventFilter, threshold: float) -> dict:
+    """The legacy summary as the page shows it: small hour and location groups suppressed."""
+    return summary_suppressed(
+        legacy_summary(event_filter=event_filter, threshold=threshold, fill_zeros=True), event_filter=event_filter
+    )
+
+
+def _shown(value):
+    return SUPPRESSED if value is None else value
 
 
 # Each part is what one API endpoint returns for the same query:
-#   summary  = /api/analytics/summary/?fill_zeros=true   (sentiment, emotions, by location, by hour)
+#   summary  = /api/analytics/summary/?fill_zeros=true   (sentiment, emotions, by location, by hour;
+#              small groups suppressed on the page, exact in the API)
 #   daily    = /api/analytics/series/daily/
 #   exhibits = /api/analytics/exhibits/
 REPORT_PARTS = {
-    # The fixed shape: tables and charts index every label.
-    "summary": partial(legacy_summary, fill_zeros=True),
+    # The fixed shape (tables and charts index every label), small groups suppressed.
+    "summary": page_summary,
     "daily": emotion_daily_series,
     "exhibits": exhibit_engagement,
 }
@@ -66,14 +79,21 @@ def location_table(data: dict) -> Table:
     for name, group in data["summary"]["analysis_by_location"].items():
         counts = group["emotion_counts"]
         rows.append([name, *(counts[e] for e in EMOTION_NAMES), sum(counts.values())])
+    for name in data["summary"].get("suppressed", {}).get("locations", []):
+        rows.append([name, *[SUPPRESSED] * (len(EMOTION_NAMES) + 1)])
+    rows.sort(key=lambda row: row[0])
     return Table("locations", "Emotions by location", ["Location", *EMOTION_NAMES, "Total"], rows)
 
 
 def hour_table(data: dict) -> Table:
     """All 24 local hours, zeros included, so the heatmap's grid is complete."""
     by_hour = data["summary"]["analysis_by_hour"]
+    suppressed = set(data["summary"].get("suppressed", {}).get("hours", []))
     rows = []
     for hour in range(24):
+        if hour_label(hour) in suppressed:
+            rows.append([hour_label(hour), *[SUPPRESSED] * (len(EMOTION_NAMES) + 1)])
+            continue
         counts = by_hour.get(hour_label(hour), {}).get("emotion_counts", {})
         values = [counts.get(e, 0) for e in EMOTION_NAMES]
         rows.append([hour_label(hour), *values, sum(values)])
@@ -83,7 +103,7 @@ def hour_table(data: dict) -> Table:
 def daily_table(data: dict) -> Table:
     """Per day, or per week/month when the events span years (analytics.selectors.series)."""
     rows = [
-        [point["date"], point["total"], *(point["sentiment_counts"][s] for s in SENTIMENTS)]
+        [point["date"], _shown(point["total"]), *(_shown(point["sentiment_counts"][s]) for s in SENTIMENTS)]
         for point in data["daily"]
     ]
     bucket = data["daily"][0]["bucket"] if data["daily"] else "day"
@@ -95,8 +115,9 @@ def daily_table(data: dict) -> Table:
 def exhibit_table(data: dict) -> Table:
     rows = [
         [
-            row["exhibit"], row["location"], row["visits"], row["mean_dwell_seconds"],
-            row["dominant_emotion"], row["events"],
+            row["exhibit"], row["location"], _shown(row["visits"]),
+            SUPPRESSED if row.get("suppressed") else row["mean_dwell_seconds"],
+            _shown(row["dominant_emotion"]) if row.get("suppressed") else row["dominant_emotion"], _shown(row["events"]),
         ]
         for row in data["exhibits"]
     ]
@@ -121,8 +142,9 @@ def kpis(data: dict) -> dict:
     """The headline numbers above the charts."""
     summary = data["summary"]["overall_sentiment_summary"]
     exhibits = data["exhibits"]
-    visits = sum(row["visits"] for row in exhibits)
-    dwell = sum(row["total_dwell_seconds"] for row in exhibits)
+    shown = [row for row in exhibits if not row.get("suppressed")]
+    visits = sum(row["visits"] for row in shown)
+    dwell = sum(row["total_dwell_seconds"] for row in shown)
     counts = data["summary"]["overall_emotion_counts"]
     top = max(EMOTION_NAMES, key=lambda e: counts[e]) if any(counts.values()) else None
     return {
@@ -132,5 +154,7 @@ def kpis(data: dict) -> dict:
         "top_emotion": top,
         "exhibit_visits": visits,
         "mean_dwell_seconds": round(dwell / visits, 1) if visits else None,
-        "locations": len(data["summary"]["analysis_by_location"]),
+        "locations": len(data["summary"]["analysis_by_location"])
+        + len(data["summary"].get("suppressed", {}).get("locations", [])),
+        "min_group_size": min_group_size(),
     }

@@ -5,6 +5,7 @@ import csv
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -22,8 +23,10 @@ from analytics.api.params import (
 from analytics.api.permissions import user_can_read_reports
 from analytics.legacy_summary import DEFAULT_THRESHOLD
 from analytics.report_tables import TABLE_BUILDERS, kpis, report_data
+from analytics.selectors.model_card import active_model_card
 from cameras.models import Camera, Exhibit, Location
 from emotions.time_bounds import filter_end_problem, filter_start_problem
+from emotions.services.audit import audit_export
 
 # The page's date range is two inclusive days ("from", "to"), as people read a
 # range; the API's is since/until with `until` exclusive, as the legacy commands.
@@ -129,9 +132,16 @@ def report_table_csv(request, table: str):
     except BadParameter as exc:
         return HttpResponse(f"{exc.parameter}: {exc.message}\n", status=400, content_type="text/plain")
     result = build(report_data(event_filter=event_filter, threshold=threshold, parts=(part,)))
+    audit_export(user=request.user, what=f"reports: {table}.csv", params=request.GET)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}.csv"'
     writer = csv.writer(response, lineterminator="\n")
     writer.writerow(result.columns)
     writer.writerows(result.rows)
     return response
+
+
+@staff_member_required
+def about_the_model(request):
+    """Staff page: what the model measured, where it fails, what it is for (AI Act Art. 13 instructions for use)."""
+    return render(request, "analytics/model.html", {"card": active_model_card()})

@@ -6,10 +6,17 @@ and only shown here; staff start and stop cameras with the list actions.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from cameras.admin_dates import BoundedDateHierarchyMixin
-from cameras.models import Camera, Exhibit, Location
+from cameras.models import Camera, Exhibit, Location, LocationClosure
+from cameras.preview_store import preview_get, preview_request, preview_seconds
 from cameras.selectors import STALLED, broker_reachable, camera_health_state
 from cameras.services import camera_disable, camera_enable
 
@@ -34,12 +41,22 @@ class CameraInline(admin.TabularInline):
     show_change_link = True
 
 
+class ClosureInline(admin.TabularInline):
+    model = LocationClosure
+    extra = 0
+    fields = ("first_day", "last_day", "reason")
+
+
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ("name", "floor", "exhibit_count", "camera_count", "created_at")
-    list_filter = ("floor",)
+    list_display = ("name", "floor", "staff_area", "exhibit_count", "camera_count", "created_at")
+    list_filter = ("floor", "staff_area")
     search_fields = ("name", "description", "exhibits__title", "cameras__name")
-    inlines = (ExhibitInline, CameraInline)
+    inlines = (ExhibitInline, CameraInline, ClosureInline)
+    fieldsets = (
+        (None, {"fields": ("name", "floor", "description", "created_at")}),
+        ("Analysis hours and staff areas (privacy)", {"fields": ("staff_area", "opening_hours")}),
+    )
     readonly_fields = ("created_at",)
 
     def get_queryset(self, request):
@@ -77,13 +94,14 @@ class CameraAdmin(admin.ModelAdmin):
     list_select_related = ("location", "exhibit")
     search_fields = ("name", "source", "location__name", "exhibit__title", "last_error")
     autocomplete_fields = ("location", "exhibit")
-    readonly_fields = HEALTH_FIELDS
+    readonly_fields = (*HEALTH_FIELDS, "preview_link")
     actions = ("start_cameras", "stop_cameras")
     fieldsets = (
         (None, {"fields": ("name", "location", "exhibit", "source", "enabled", "replay_realtime")}),
         ("Detection", {"fields": (
             "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds", "events_per_second",
         )}),
+        ("Privacy zones", {"fields": ("privacy_zones", "preview_link")}),
         ("Health (written by the camera's worker)", {"fields": HEALTH_FIELDS}),
     )
 
@@ -100,15 +118,58 @@ class CameraAdmin(admin.ModelAdmin):
         state = camera_health_state(obj)
         return "Stalled (no progress)" if state == STALLED else obj.get_state_display()
 
+    @admin.display(description="Preview")
+    def preview_link(self, obj: Camera) -> str:
+        if obj.pk is None:
+            return "Save the camera first."
+        return format_html('<a href="{}">Blurred preview with the zones drawn</a>',
+                           reverse("admin:cameras_camera_preview", args=[obj.pk]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:camera_id>/preview/", view(self.preview_page), name="cameras_camera_preview"),
+            path("<int:camera_id>/preview.jpg", view(self.preview_image), name="cameras_camera_preview_image"),
+            *super().get_urls(),
+        ]
+
+    def preview_page(self, request, camera_id: int):
+        """Staff see the camera's current view, every face blurred, with its privacy zones."""
+        camera = get_object_or_404(Camera, pk=camera_id)
+        if not self.has_view_permission(request, camera):
+            raise Http404
+        preview_request(camera.pk)
+        context = {**self.admin_site.each_context(request), "camera": camera, "opts": self.model._meta,
+                   "title": f"Preview: {camera.name}", "expiry_seconds": preview_seconds()}
+        return TemplateResponse(request, "admin/cameras/camera/preview.html", context)
+
+    def preview_image(self, request, camera_id: int):
+        """The JPEG from the short-lived store (same origin; never a file); 404 until a worker made one."""
+        camera = get_object_or_404(Camera, pk=camera_id)
+        if not self.has_view_permission(request, camera):
+            raise Http404
+        preview_request(camera.pk)  # keep asking while the page is open
+        jpeg = preview_get(camera.pk)
+        if jpeg is None:
+            raise Http404("no preview yet")
+        response = HttpResponse(jpeg, content_type="image/jpeg")
+        response["Cache-Control"] = "no-store"
+        return response
+
     @admin.display(description="Last error")
     def short_last_error(self, obj: Camera) -> str:
         return obj.last_error if len(obj.last_error) <= 80 else obj.last_error[:79] + "…"
 
     @admin.action(description="Start cameras", permissions=["change"])
     def start_cameras(self, request, queryset):
-        for camera in queryset:
-            camera_enable(camera=camera)
-        self.message_user(request, f"Started {len(queryset)} camera(s); their workers pick them up.", messages.SUCCESS)
+        started = 0
+        for camera in queryset.select_related("location"):
+            try:
+                camera_enable(camera=camera)
+                started += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{camera.name}: {' '.join(exc.messages)}", messages.ERROR)
+        self.message_user(request, f"Started {started} camera(s); their workers pick them up.", messages.SUCCESS)
 
     @admin.action(description="Stop cameras", permissions=["change"])
     def stop_cameras(self, request, queryset):

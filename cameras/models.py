@@ -1,9 +1,11 @@
 """Where visitors are seen: locations, the exhibits in them and the cameras facing them."""
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from cameras.privacy_rules import opening_hours_validate, privacy_zones_validate
 from cameras.validators import reject_control_characters
 
 
@@ -17,12 +19,46 @@ class Location(models.Model):
     floor = models.CharField(max_length=40, blank=True, validators=[reject_control_characters])
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Privacy (AI Act Art. 5(1)(f)): staff areas and closed hours are never analysed.
+    staff_area = models.BooleanField(
+        default=False, help_text="Guards', guides' or desk staff's area: its cameras may not analyse (AI Act "
+        "Art. 5(1)(f) prohibits emotion recognition at work).",
+    )
+    opening_hours = models.JSONField(
+        default=dict, blank=True, validators=[opening_hours_validate],
+        help_text='Weekly analysis hours, local time: {"mon": ["09:00-13:00", "14:00-18:00"], "tue": [...]}; '
+        "a weekday left out is closed. Empty: not limited by the clock.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.staff_area and self.pk and self.cameras.filter(enabled=True).exists():
+            raise ValidationError({"staff_area": "stop this location's cameras first: a staff area may not "
+                                                 "have analysing cameras"})
+
+
+class LocationClosure(models.Model):
+    """Days a location is closed to analysis although its weekly hours say open (holidays, events)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    first_day = models.DateField()
+    last_day = models.DateField(help_text="Inclusive.")
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["location__name", "first_day"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(last_day__gte=models.F("first_day")),
+                                   name="closure_days_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location.name} closed {self.first_day}..{self.last_day}"
 
 
 class Exhibit(models.Model):
@@ -61,6 +97,7 @@ class Camera(models.Model):
         RUNNING = "running", "Running"
         RECONNECTING = "reconnecting", "Reconnecting"
         ERROR = "error", "Error"
+        IDLE = "idle", "Idle (outside analysis hours)"
 
     name = models.CharField(max_length=120, unique=True, validators=[reject_control_characters])
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="cameras")
@@ -101,6 +138,12 @@ class Camera(models.Model):
                   "as the worker can.",
     )
 
+    privacy_zones = models.JSONField(
+        default=list, blank=True, validators=[privacy_zones_validate],
+        help_text='Polygons in 0..1 frame coordinates: [{"kind": "exclude"|"include", "points": [[x, y], ...]}]. '
+        "Faces centred in an exclude zone, or outside every include zone when there are some, are ignored.",
+    )
+
     # Health, written by the camera's worker.
     state = models.CharField(max_length=16, choices=State.choices, default=State.STOPPED)
     last_frame_at = models.DateTimeField(null=True, blank=True)
@@ -122,6 +165,10 @@ class Camera(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.enabled and self.location_id and self.location.staff_area:
+            raise ValidationError({"enabled": f"{self.location.name} is a staff area: its cameras may not analyse"})
 
     @property
     def source_kind(self) -> str:

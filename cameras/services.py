@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,6 +14,8 @@ from cameras.models import Camera
 @transaction.atomic
 def camera_enable(*, camera: Camera) -> Camera:
     """Staff start a camera: `camera_workers` sees `enabled` and starts its worker."""
+    if camera.location.staff_area:
+        raise ValidationError(f"{camera.location.name} is a staff area: its cameras may not analyse")
     camera.enabled = True
     camera.state = Camera.State.STARTING
     camera.status_updated_at = timezone.now()

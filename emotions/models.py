@@ -162,3 +162,91 @@ class EmotionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.location} {self.emotion} {self.confidence:.2f}"
+
+
+# ---- retention: rollups that outlive the raw rows, and the audit log -------------------------
+
+CONFIDENCE_STEPS = 20  # rollups keep counts per 0.05 of confidence: exact at every threshold k/20
+
+
+class EventRollup(models.Model):
+    """Counts of purged emotion events (emotions/services/retention.py), so reports over purged
+    periods keep their numbers. One row per local clock hour, location, camera, exhibit, emotion
+    and confidence step (confidence in [step/20, (step+1)/20); step 20 is exactly 1.0).
+
+    Besides the count: events without a visit (small-group suppression), and the first and last
+    event of the group, so the legacy summary's first appearance ((timestamp, id) order) and its
+    first/last timestamps stay what they were before the purge.
+    """
+
+    hour = models.DateTimeField(help_text="Start of the local (TIME_ZONE) clock hour, stored in UTC.")
+    local_date = models.DateField()
+    local_hour = models.PositiveSmallIntegerField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    camera_key = models.BigIntegerField(help_text="Camera id, or 0 for events without a camera.")
+    exhibit_key = models.BigIntegerField(help_text="Exhibit id, or 0 for events without an exhibit.")
+    emotion = models.CharField(max_length=16, choices=Emotion.choices)
+    confidence_step = models.PositiveSmallIntegerField(help_text="floor(confidence * 20), 0..20.")
+    events = models.BigIntegerField()
+    unlinked_events = models.BigIntegerField(help_text="Events without a visit (imports, edge devices).")
+    first_timestamp = models.DateTimeField()
+    first_event_id = models.BigIntegerField(help_text="Id of the first event ((timestamp, id) order).")
+    last_timestamp = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "location", "camera_key", "exhibit_key", "emotion", "confidence_step"],
+                name="event_rollup_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:%M}Z loc {self.location_id} {self.emotion} step {self.confidence_step}: {self.events}"
+
+
+class VisitRollup(models.Model):
+    """Counts of purged visits per local clock hour they started in, location, camera, exhibit, emotion."""
+
+    hour = models.DateTimeField(help_text="Start of the local (TIME_ZONE) clock hour, stored in UTC.")
+    local_date = models.DateField()
+    local_hour = models.PositiveSmallIntegerField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    camera_key = models.BigIntegerField()
+    exhibit_key = models.BigIntegerField()
+    dominant_emotion = models.CharField(max_length=16, choices=Emotion.choices)
+    visits = models.BigIntegerField()
+    dwell_seconds_total = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "location", "camera_key", "exhibit_key", "dominant_emotion"], name="visit_rollup_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:%M}Z loc {self.location_id} {self.dominant_emotion}: {self.visits} visits"
+
+
+class AuditEntry(models.Model):
+    """Who did what with the data, for the records a regulator asks for (AI Act Art. 12, GDPR Art. 30):
+    exports and downloads with their filters, privacy-setting changes, and every purge."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", "Export / download"
+        PRIVACY_CHANGE = "privacy", "Privacy setting changed"
+        PURGE = "purge", "Retention purge"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    actor = models.CharField(max_length=150, help_text="User name, or the command / job that acted.")
+    what = models.CharField(max_length=200, help_text="e.g. events.csv, camera 'cam-1' privacy_zones")
+    details = models.JSONField(default=dict, blank=True, help_text="Filters, rows and ranges, old and new values.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.what} ({self.actor})"

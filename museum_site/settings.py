@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "analytics.privacy_audit.AuditActorMiddleware",  # who changed a privacy setting, for the audit log
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -235,6 +236,22 @@ INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 8 * 1024 * 1024)
 if INGEST_MAX_ITEMS < 1 or INGEST_MAX_BYTES < 1:
     raise ValueError(f"INGEST_MAX_ITEMS={INGEST_MAX_ITEMS} and INGEST_MAX_BYTES={INGEST_MAX_BYTES} must be positive")
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, INGEST_MAX_BYTES)
+
+# Privacy (docs/privacy.md). Raw events and visits older than these are purged by
+# `manage.py purge_expired` (daily: Celery beat or cron); their counts live on in rollups.
+RETENTION_EVENTS_DAYS = env_int("RETENTION_EVENTS_DAYS", 90)
+RETENTION_VISITS_DAYS = env_int("RETENTION_VISITS_DAYS", 365)
+if RETENTION_EVENTS_DAYS < 1 or RETENTION_VISITS_DAYS < 1:
+    raise ValueError("RETENTION_EVENTS_DAYS and RETENTION_VISITS_DAYS must be at least 1")
+# Report cells and breakdown values backed by fewer visits than this are shown as suppressed.
+MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
+# The staff preview (every face blurred): where it is held, and for how long after the last refresh.
+PRIVACY_PREVIEW_URL = env_str("PRIVACY_PREVIEW_URL", "")  # empty: the broker; "memory://": this process
+PRIVACY_PREVIEW_SECONDS = env_int("PRIVACY_PREVIEW_SECONDS", 30)
+# Celery beat (production): the daily purge. Run `celery -A museum_site beat` beside the workers.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-daily": {"task": "emotions.tasks.purge_expired", "schedule": 24 * 3600.0},
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -13,4 +13,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("reports/", include("analytics.urls")),
     path("api/", include("analytics.api_urls")),
+    path("privacy/", include("analytics.privacy_urls")),
 ]

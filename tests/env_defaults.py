@@ -8,3 +8,6 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("MUSEUM_VAR_DIR", tempfile.mkdtemp(prefix="museum-test-var-"))
+# Tests of other behaviours build a handful of rows; the suppression tests set the
+# production default (5) themselves (tests/analytics/test_it_suppresses_small_groups.py).
+os.environ.setdefault("MIN_GROUP_SIZE", "1")

@@ -6,9 +6,11 @@ the OpenAPI schema.
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
+from cameras.privacy_rules import opening_hours_validate, privacy_zones_validate
 from cameras.selectors import broker_reachable, camera_health_state, camera_is_stalled
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
@@ -139,7 +141,12 @@ PaginatedVisitsDoc = _paginated_doc("PaginatedVisits", VisitSerializer)
 
 
 def _counts_doc(name: str, keys) -> type[serializers.Serializer]:
-    return type(name, (serializers.Serializer,), {key: serializers.IntegerField() for key in keys})
+    # null: the group is suppressed (fewer than MIN_GROUP_SIZE visits, see `suppressed`).
+    return type(name, (serializers.Serializer,), {key: serializers.IntegerField(allow_null=True) for key in keys})
+
+
+SUPPRESSED_HELP = ("True when the value is backed by fewer than MIN_GROUP_SIZE visits (or events without a visit): "
+                   "its numbers are then null, so that no value can point at one visitor.")
 
 
 EmotionCountsDoc = _counts_doc("EmotionCounts", [legacy_name(e) for e in EMOTIONS])
@@ -148,7 +155,8 @@ SentimentCountsDoc = _counts_doc("SentimentCounts", SENTIMENTS)
 
 class HourlyPointDoc(serializers.Serializer):
     hour = serializers.DateTimeField(help_text="Start of the local clock hour.")
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()
 
@@ -158,7 +166,8 @@ class DailyPointDoc(serializers.Serializer):
     bucket = serializers.ChoiceField(
         choices=["day", "week", "month", "year"], help_text="The bucket's size, chosen by the span of the events."
     )
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()
 
@@ -166,11 +175,12 @@ class DailyPointDoc(serializers.Serializer):
 class LocationStatsDoc(serializers.Serializer):
     location_id = serializers.IntegerField()
     location = serializers.CharField()
-    total = serializers.IntegerField(help_text="Events at or above the threshold.")
+    total = serializers.IntegerField(allow_null=True, help_text="Events at or above the threshold.")
     emotion_counts = EmotionCountsDoc()
     sentiment_counts = SentimentCountsDoc()
     dominant_emotion = serializers.CharField(allow_null=True)
-    visits = serializers.IntegerField()
+    visits = serializers.IntegerField(allow_null=True)
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
     mean_dwell_seconds = serializers.FloatField(allow_null=True)
     total_dwell_seconds = serializers.FloatField(allow_null=True)
 
@@ -180,12 +190,13 @@ class ExhibitEngagementDoc(serializers.Serializer):
     exhibit = serializers.CharField()
     location_id = serializers.IntegerField()
     location = serializers.CharField()
-    visits = serializers.IntegerField()
+    visits = serializers.IntegerField(allow_null=True)
     mean_dwell_seconds = serializers.FloatField(allow_null=True)
-    total_dwell_seconds = serializers.FloatField()
+    total_dwell_seconds = serializers.FloatField(allow_null=True)
     dominant_emotion = serializers.CharField(allow_null=True, help_text="Most frequent dominant emotion of the visits.")
     visit_emotion_counts = EmotionCountsDoc()
-    events = serializers.IntegerField(help_text="Events at or above the threshold seen at the exhibit.")
+    events = serializers.IntegerField(allow_null=True, help_text="Events at or above the threshold seen at the exhibit.")
+    suppressed = serializers.BooleanField(help_text=SUPPRESSED_HELP)
 
 
 class LegacyFiltersDoc(serializers.Serializer):
@@ -250,10 +261,29 @@ class LegacyNoDataDoc(serializers.Serializer):
 
 
 class LocationSerializer(serializers.ModelSerializer):
+    opening_hours = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField(max_length=11)), required=False,
+        help_text='Weekly analysis hours, local time: {"mon": ["09:00-13:00", "14:00-18:00"], ...}; keys mon..sun; '
+        "a weekday left out is closed; {} means not limited by the clock.",
+    )
+
     class Meta:
         model = Location
-        fields = ["id", "name", "floor", "description", "created_at"]
+        fields = ["id", "name", "floor", "description", "staff_area", "opening_hours", "created_at"]
         read_only_fields = ["created_at"]
+
+    def validate_opening_hours(self, value):
+        try:
+            opening_hours_validate(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
+
+    def validate(self, attrs):
+        # Mirrors Location.clean: a staff area may not have analysing cameras.
+        if attrs.get("staff_area") and self.instance is not None and self.instance.cameras.filter(enabled=True).exists():
+            raise serializers.ValidationError({"staff_area": "stop this location's cameras first"})
+        return attrs
 
 
 class ExhibitSerializer(serializers.ModelSerializer):
@@ -276,6 +306,17 @@ CAMERA_HEALTH_FIELDS = [
 ]
 
 
+class PrivacyZoneSerializer(serializers.Serializer):
+    """One polygon, coordinates as fractions (0..1) of the frame's width and height."""
+
+    kind = serializers.ChoiceField(choices=["exclude", "include"])
+    points = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(min_value=0.0, max_value=1.0), min_length=2,
+                                    max_length=2),
+        min_length=3, max_length=64, help_text="[[x, y], ...], at least 3 points",
+    )
+
+
 class CameraHealthMixin(serializers.Serializer):
     health = serializers.SerializerMethodField(
         help_text="The state as the operator should see it: the stored state, or `stalled` when a running "
@@ -291,16 +332,27 @@ class CameraHealthMixin(serializers.Serializer):
 
 class CameraSerializer(CameraHealthMixin, serializers.ModelSerializer):
     source_kind = serializers.CharField(read_only=True)
+    privacy_zones = serializers.ListField(
+        child=PrivacyZoneSerializer(), required=False, max_length=32,
+        help_text="Faces centred in an exclude zone, or outside every include zone when there are any, "
+        "are never classified, tracked or recorded.",
+    )
 
     class Meta:
         model = Camera
         fields = [
             "id", "name", "location", "exhibit", "source", "source_kind",
             "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds",
-            "events_per_second", "replay_realtime", *CAMERA_HEALTH_FIELDS,
+            "events_per_second", "replay_realtime", "privacy_zones", *CAMERA_HEALTH_FIELDS,
         ]
         # Health is the worker's to write; start/stop go through the actions (cameras.services).
         read_only_fields = CAMERA_HEALTH_FIELDS
+
+    def validate_privacy_zones(self, value):
+        try:
+            return privacy_zones_validate([dict(zone) for zone in value])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
     def validate(self, attrs):
         location = attrs.get("location", getattr(self.instance, "location", None))

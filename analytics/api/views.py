@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -38,6 +39,7 @@ from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
 from emotions.legacy_export import legacy_csv_rows
 from emotions.legacy_format import LEGACY_COLUMNS
+from emotions.services.audit import audit_export
 from emotions.services.ingest import IngestRejected, IngestTooLarge, events_ingest
 
 # YYYY-MM-DD, optionally a time and an offset; within emotions.time_bounds (docs/api.md).
@@ -241,6 +243,7 @@ class EventsCsvView(APIView):
     @list_schema("Emotion events as the legacy emotion_log.csv (streamed)", OpenApiTypes.STR, ok=(200, "text/csv"))
     def get(self, request):
         event_filter, _ = parsed_filter(request)
+        audit_export(user=request.user, what="API: events.csv", params=request.query_params)
         writer = csv.writer(_Echo(), lineterminator="\n")
 
         def lines():
@@ -313,10 +316,17 @@ class CameraViewSet(PlaceViewSet):
     def status_detail(self, request, pk=None):
         return Response(s.CameraStatusSerializer(self.get_object()).data)
 
-    @extend_schema(summary="Start the camera (staff)", request=None, responses=s.CameraStatusSerializer)
+    @extend_schema(summary="Start the camera (staff)", request=None, responses={
+        200: s.CameraStatusSerializer,
+        400: OpenApiResponse(description="The camera may not analyse (its location is a staff area): "
+                                         "{\"enabled\": [reason]}."),
+    })
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        camera = camera_enable(camera=self.get_object())
+        try:
+            camera = camera_enable(camera=self.get_object())
+        except DjangoValidationError as exc:
+            raise ValidationError({"enabled": exc.messages}) from None
         return Response(s.CameraStatusSerializer(camera).data)
 
     @extend_schema(summary="Stop the camera (staff)", request=None, responses=s.CameraStatusSerializer)

@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, QuerySet, Sum
 
 from analytics.models import NONE_KEY, ROLLUP_THRESHOLD, EventHourlyCount
-from cameras.models import Location
+from analytics.rollup_counts import hour_rows_filtered
 from emotions.filters import EventFilter
 
 
@@ -75,20 +75,7 @@ def hourly_counts_answer(*, event_filter: EventFilter, threshold: float, local_t
 
 def hourly_count_rows(event_filter: EventFilter) -> QuerySet[EventHourlyCount]:
     """The hourly counts covering exactly the events `event_filter` selects (whole-hour since/until)."""
-    rows = EventHourlyCount.objects.order_by()
-    if event_filter.since is not None:
-        rows = rows.filter(hour__gte=event_filter.since)
-    if event_filter.until is not None:
-        rows = rows.filter(hour__lt=event_filter.until)
-    if event_filter.location is not None:
-        rows = rows.filter(location_id__in=Location.objects.filter(name=event_filter.location).values("pk"))
-    if event_filter.location_id is not None:
-        rows = rows.filter(location_id=event_filter.location_id)
-    if event_filter.exhibit_id is not None:
-        rows = rows.filter(exhibit_key=event_filter.exhibit_id)
-    if event_filter.camera_id is not None:
-        rows = rows.filter(camera_key=event_filter.camera_id)
-    return rows
+    return hour_rows_filtered(EventHourlyCount.objects.all(), event_filter)
 
 
 def counted_events(*, event_filter: EventFilter, threshold: float, local_time: bool = False) -> CountedEvents:

@@ -1,9 +1,13 @@
 """Per-exhibit engagement: how many visitors stopped, for how long, and how they felt."""
 from __future__ import annotations
 
+from itertools import chain
+
 from django.db.models import Count, Sum
 
+from analytics.rollup_counts import rollup_event_rows, rollup_visit_rows
 from analytics.selectors._counts import dominant_of, empty_emotion_counts
+from analytics.selectors.suppression import rows_suppressed
 from analytics.selectors.event_counts import counted_events
 from cameras.models import Exhibit
 from emotions.filters import EventFilter
@@ -21,13 +25,15 @@ def exhibit_engagement(*, event_filter: EventFilter, threshold: float) -> list[d
     visit_counts: dict[int, dict[str, int]] = {}
     dwell_totals: dict[int, float] = {}
     # GROUP BY exhibit_id, dominant_emotion: index visit_exhibit_started.
-    for row in (
+    live_visits = (
         event_filter.visits()
         .filter(exhibit__isnull=False)
         .order_by()
         .values("exhibit_id", "dominant_emotion")
         .annotate(n=Count("*"), dwell=Sum("dwell_seconds"))
-    ):
+    )
+    rolled_up = rollup_visit_rows(event_filter=event_filter, fields=("exhibit_id", "dominant_emotion"), with_exhibit=True)
+    for row in chain(live_visits, rolled_up):
         counts = visit_counts.setdefault(row["exhibit_id"], empty_emotion_counts())
         counts[legacy_name(row["dominant_emotion"])] += row["n"]
         dwell_totals[row["exhibit_id"]] = dwell_totals.get(row["exhibit_id"], 0.0) + row["dwell"]
@@ -36,6 +42,9 @@ def exhibit_engagement(*, event_filter: EventFilter, threshold: float) -> list[d
     event_totals = dict(
         source.with_exhibit().values(source.exhibit_field).annotate(n=source.count).values_list(source.exhibit_field, "n")
     )
+    for row in rollup_event_rows(event_filter=event_filter, threshold=threshold, fields=("exhibit_id",),
+                                 with_exhibit=True):
+        event_totals[row["exhibit_id"]] = event_totals.get(row["exhibit_id"], 0) + row["n"]
     exhibit_ids = set(visit_counts) | set(event_totals)
     rows = []
     for exhibit in Exhibit.objects.filter(pk__in=exhibit_ids).select_related("location"):
@@ -57,4 +66,8 @@ def exhibit_engagement(*, event_filter: EventFilter, threshold: float) -> list[d
             }
         )
     rows.sort(key=lambda row: (-row["visits"], -row["events"], row["location"], row["exhibit"]))
-    return rows
+    return rows_suppressed(
+        rows, event_filter=event_filter, by="exhibit", key="exhibit_id",
+        numbers=("visits", "mean_dwell_seconds", "total_dwell_seconds", "dominant_emotion", "events"),
+        count_dicts=("visit_emotion_counts",),
+    )

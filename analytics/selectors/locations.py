@@ -1,9 +1,13 @@
 """Per-location statistics: emotions seen there (events) and how long visitors stayed (visits)."""
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Sum
+from itertools import chain
 
+from django.db.models import Count, Sum
+
+from analytics.rollup_counts import rollup_event_rows, rollup_visit_rows
 from analytics.selectors._counts import dominant_of, empty_emotion_counts, sentiment_counts_of
+from analytics.selectors.suppression import rows_suppressed
 from analytics.selectors.event_counts import counted_events
 from cameras.models import Location
 from emotions.filters import EventFilter
@@ -16,17 +20,20 @@ def location_stats(*, event_filter: EventFilter, threshold: float) -> list[dict]
     # GROUP BY location_id, emotion: over the hourly counts, or the events' index
     # event_ts_loc_emo_conf (event_location_ts when a location is chosen).
     source = counted_events(event_filter=event_filter, threshold=threshold)
-    for row in source.rows.values("location_id", "emotion").annotate(n=source.count):
+    rolled_up = rollup_event_rows(event_filter=event_filter, threshold=threshold, fields=("location_id", "emotion"))
+    for row in chain(source.rows.values("location_id", "emotion").annotate(n=source.count), rolled_up):
         counts = emotion_counts.setdefault(row["location_id"], empty_emotion_counts())
         counts[legacy_name(row["emotion"])] += row["n"]
     # GROUP BY location_id over visits in the range: index visit_location_started.
-    visit_rows = {
-        row["location_id"]: row
-        for row in event_filter.visits()
-        .order_by()
-        .values("location_id")
-        .annotate(visits=Count("*"), mean_dwell=Avg("dwell_seconds"), total_dwell=Sum("dwell_seconds"))
-    }
+    # (+ the purged visits' rollups; the mean is total / visits over both)
+    visit_rows: dict[int, dict] = {}
+    live = event_filter.visits().order_by().values("location_id").annotate(n=Count("*"), dwell=Sum("dwell_seconds"))
+    for row in chain(live, rollup_visit_rows(event_filter=event_filter, fields=("location_id",))):
+        merged = visit_rows.setdefault(row["location_id"], {"visits": 0, "total_dwell": 0.0})
+        merged["visits"] += row["n"]
+        merged["total_dwell"] += row["dwell"] or 0.0
+    for merged in visit_rows.values():
+        merged["mean_dwell"] = merged["total_dwell"] / merged["visits"] if merged["visits"] else None
     location_ids = set(emotion_counts) | set(visit_rows)
     stats = []
     for location in Location.objects.filter(pk__in=location_ids).order_by("name"):
@@ -45,7 +52,11 @@ def location_stats(*, event_filter: EventFilter, threshold: float) -> list[dict]
                 "total_dwell_seconds": _rounded(visits.get("total_dwell")),
             }
         )
-    return stats
+    return rows_suppressed(
+        stats, event_filter=event_filter, by="location", key="location_id",
+        numbers=("total", "dominant_emotion", "visits", "mean_dwell_seconds", "total_dwell_seconds"),
+        count_dicts=("emotion_counts", "sentiment_counts"),
+    )
 
 
 def _rounded(seconds: float | None) -> float | None:

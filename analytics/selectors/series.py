@@ -20,8 +20,10 @@ from django.db.models import Max, Min
 from django.db.models.functions import TruncDate, TruncHour, TruncMonth, TruncWeek, TruncYear
 from django.utils import timezone
 
+from analytics.rollup_counts import rollup_event_rows
 from analytics.selectors._counts import empty_emotion_counts, sentiment_counts_of
 from analytics.selectors.event_counts import CountedEvents, counted_events
+from analytics.selectors.suppression import points_suppressed
 from emotions.filters import EventFilter
 from emotions.labels import legacy_name
 
@@ -35,17 +37,22 @@ class SeriesSpanTooLong(ValueError):
     """The hourly series was asked for more than HOURLY_MAX_SPAN_DAYS of events."""
 
 
-def _local_span(source: CountedEvents) -> tuple[date, date] | None:
-    """First and last local day with counted events (one indexed MIN/MAX), or None."""
+def _local_span(source: CountedEvents, *, event_filter: EventFilter, threshold: float) -> tuple[date, date] | None:
+    """First and last local day with counted events, live (one indexed MIN/MAX) or rolled up, or None."""
     edges = source.rows.aggregate(first=Min(source.time_field), last=Max(source.time_field))
-    if edges["first"] is None:
-        return None
     tz = timezone.get_default_timezone()
-    return edges["first"].astimezone(tz).date(), edges["last"].astimezone(tz).date()
+    days = [edges[k].astimezone(tz).date() for k in ("first", "last") if edges[k] is not None]
+    days += [row["local_date"] for row in rollup_event_rows(
+        event_filter=event_filter, threshold=threshold, fields=("local_date",))]
+    return (min(days), max(days)) if days else None
 
 
-def _bucketed_counts(source: CountedEvents, truncate) -> dict:
-    """{bucket value: legacy emotion counts} of the counted events."""
+def _bucketed_counts(source: CountedEvents, truncate, *, event_filter: EventFilter, threshold: float,
+                     bucket_of_day=None) -> dict:
+    """{bucket value: legacy emotion counts} of the counted events and of the purged ones' rollups.
+
+    The rollups hold local hours and days: `bucket_of_day` maps a rolled-up day to its
+    bucket (week, month, year) where the series uses a larger bucket than a day."""
     # GROUP BY local bucket, emotion: over the hourly counts, or over the events'
     # covering index event_ts_loc_emo_conf (timestamp range, confidence >= t).
     rows = (
@@ -56,6 +63,12 @@ def _bucketed_counts(source: CountedEvents, truncate) -> dict:
     buckets: dict = {}
     for row in rows:
         counts = buckets.setdefault(row["bucket"], empty_emotion_counts())
+        counts[legacy_name(row["emotion"])] += row["n"]
+    # Purged periods: the retention rollups hold the same local hours and days.
+    rollup_field = "hour" if truncate is TruncHour else "local_date"
+    for row in rollup_event_rows(event_filter=event_filter, threshold=threshold, fields=(rollup_field, "emotion")):
+        key = row[rollup_field] if bucket_of_day is None else bucket_of_day(row[rollup_field])
+        counts = buckets.setdefault(key, empty_emotion_counts())
         counts[legacy_name(row["emotion"])] += row["n"]
     return buckets
 
@@ -78,15 +91,16 @@ def emotion_hourly_series(*, event_filter: EventFilter, threshold: float) -> lis
     hour is one bucket (as in the legacy script's hour keys).
     """
     source = counted_events(event_filter=event_filter, threshold=threshold, local_time=True)
-    span = _local_span(source)
+    span = _local_span(source, event_filter=event_filter, threshold=threshold)
     if span and (span[1] - span[0]).days >= HOURLY_MAX_SPAN_DAYS:
         raise SeriesSpanTooLong(
             f"the events span {span[0].isoformat()} to {span[1].isoformat()}; the hourly series covers at "
             f"most {HOURLY_MAX_SPAN_DAYS} days: narrow since/until, or use the daily series"
         )
     tz = timezone.get_default_timezone()
-    buckets = _bucketed_counts(source, TruncHour)
-    return [_point("hour", start.astimezone(tz).isoformat(), buckets[start]) for start in sorted(buckets)]
+    buckets = _bucketed_counts(source, TruncHour, event_filter=event_filter, threshold=threshold)
+    points = [_point("hour", start.astimezone(tz).isoformat(), buckets[start]) for start in sorted(buckets)]
+    return points_suppressed(points, event_filter=event_filter, by="hour", key="hour", parse=datetime.fromisoformat)
 
 
 def _next_month(day: date) -> date:
@@ -99,6 +113,14 @@ _BUCKETS = {
     "week": (TruncWeek, lambda day: day + timedelta(days=7)),
     "month": (TruncMonth, _next_month),
     "year": (TruncYear, lambda day: date(day.year + 1, 1, 1)),
+}
+
+
+# bucket name -> the bucket a local day falls in (as TruncWeek/TruncMonth/TruncYear give it)
+_bucket_start = {
+    "week": lambda day: day - timedelta(days=day.weekday()),
+    "month": lambda day: day.replace(day=1),
+    "year": lambda day: date(day.year, 1, 1),
 }
 
 
@@ -120,7 +142,7 @@ def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list
     between without events are included at zero, so a trend line shows the gap.
     """
     source = counted_events(event_filter=event_filter, threshold=threshold, local_time=True)
-    span = _local_span(source)
+    span = _local_span(source, event_filter=event_filter, threshold=threshold)
     if span is None:
         return []
     bucket = daily_series_bucket(*span)
@@ -128,7 +150,8 @@ def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list
     tz = timezone.get_default_timezone()
     buckets = {
         (key.astimezone(tz).date() if isinstance(key, datetime) else key): counts
-        for key, counts in _bucketed_counts(source, truncate).items()
+        for key, counts in _bucketed_counts(source, truncate, event_filter=event_filter, threshold=threshold,
+                                            bucket_of_day=None if bucket == "day" else _bucket_start[bucket]).items()
     }
     if not buckets:
         return []
@@ -137,4 +160,5 @@ def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list
     while day <= last:
         points.append(_point("date", day.isoformat(), buckets.get(day) or empty_emotion_counts(), bucket=bucket))
         day = following(day)
-    return points
+    return points_suppressed(points, event_filter=event_filter, by="day", key="date", parse=date.fromisoformat,
+                             group_of=None if bucket == "day" else _bucket_start[bucket])

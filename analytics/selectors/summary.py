@@ -16,6 +16,7 @@ from analytics.legacy_summary import (
     SummaryCounts,
     emotion_summary,
     events_first_seen,
+    summary_counts_with_rollups,
     summary_from_counts,
     utc_offset_segments,
     validate_threshold,
@@ -33,10 +34,10 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float, fill_zeros: b
     rows = hourly_count_rows(event_filter)
     total = rows.aggregate(n=Sum("events"))["n"] or 0
     if not total:
-        return summary_from_counts(
-            counts=SummaryCounts(0, None, None, {}), threshold=threshold, event_filter=event_filter,
-            fill_zeros=fill_zeros,
-        )
+        counts = summary_counts_with_rollups(SummaryCounts(0, None, None, {}), event_filter=event_filter,
+                                             threshold=threshold)
+        return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter,
+                                   fill_zeros=fill_zeros)
     # First and last event: one index probe each (event_ts_loc_emo_conf, or a filter's (x, timestamp) index).
     events = event_filter.events().order_by("timestamp").values_list("timestamp", flat=True)
     first, last = events.first(), events.reverse().first()
@@ -66,4 +67,5 @@ def legacy_summary(*, event_filter: EventFilter, threshold: float, fill_zeros: b
             resolution=timedelta(hours=1),
         ),
     )
+    counts = summary_counts_with_rollups(counts, event_filter=event_filter, threshold=threshold)
     return summary_from_counts(counts=counts, threshold=threshold, event_filter=event_filter, fill_zeros=fill_zeros)

@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from emotions.admin.time_bounded import EventTimeDrillDownMixin
 from emotions.filters import EventFilter
 from emotions.legacy_export import legacy_csv_rows
+from emotions.services.audit import audit_export
 from emotions.legacy_format import LEGACY_COLUMNS
 from emotions.models import EmotionEvent
 
@@ -49,6 +50,8 @@ class EmotionEventAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
 
     @admin.action(description="Export as emotion_log.csv", permissions=["view"])
     def export_emotion_log(self, request, queryset):
+        audit_export(user=request.user, what="admin: events as emotion_log.csv",
+                     params={**request.GET.dict(), "selected": len(request.POST.getlist("_selected_action"))})
         writer = csv.writer(_Echo(), lineterminator="\n")
 
         def lines():

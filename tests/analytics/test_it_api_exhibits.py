@@ -16,7 +16,7 @@ def test_it_reports_visits_dwell_and_dominant_emotion(viewer_api, museum):
         "visits": 3, "mean_dwell_seconds": 20.0, "total_dwell_seconds": 60.0,
         "dominant_emotion": "Happy",
         "visit_emotion_counts": {"Angry": 1, "Disgust": 0, "Fear": 0, "Happy": 2, "Neutral": 0, "Sad": 0, "Surprise": 0},
-        "events": 5,
+        "events": 5, "suppressed": False,
     }
     assert (wall["visits"], wall["mean_dwell_seconds"], wall["dominant_emotion"], wall["events"]) == (1, 4.0, "Sad", 4)
 

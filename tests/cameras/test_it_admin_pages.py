@@ -50,6 +50,7 @@ def test_it_adds_an_exhibit_inline(staff_client, museum):
         "cameras-TOTAL_FORMS": "1", "cameras-INITIAL_FORMS": "1",
         "cameras-0-id": camera.pk, "cameras-0-location": hall.pk, "cameras-0-name": camera.name,
         "cameras-0-exhibit": venus.pk, "cameras-0-source": camera.source,
+        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
     }
     response = staff_client.post(reverse("admin:cameras_location_change", args=[hall.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -27,6 +27,7 @@ from worker.pipeline.detector import FaceDetector
 from worker.pipeline.motion import SearchPlanner
 from worker.pipeline.sources import Frame
 from worker.pipeline.tracker import IouTracker, Track
+from worker.pipeline.zones import AnalysisHours, ZoneGate
 
 STAGES = ("decode", "detect", "track", "classify", "write")
 
@@ -48,6 +49,7 @@ class FrameResult:
     frame: Frame
     faces: list[FaceObservation]
     ended_tracks: list[Track] = field(default_factory=list)
+    analysed: bool = True                # False: outside the location's analysis hours, nothing looked at
 
 
 @dataclass
@@ -77,8 +79,11 @@ def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray |
 class FacePipeline:
     def __init__(self, *, detector: FaceDetector, classifier: Classifier, detect_every: int = 3,
                  classify_interval: float = 0.25, max_missed_seconds: float = 1.0,
-                 snapshot_dir: Path | None = None, gate_by_motion: bool = True, full_scan_seconds: float = 2.0):
+                 snapshot_dir: Path | None = None, gate_by_motion: bool = True, full_scan_seconds: float = 2.0,
+                 zones: ZoneGate | None = None, hours: AnalysisHours | None = None):
         self.detector = detector
+        self.zones = zones or ZoneGate()
+        self.hours = hours
         self.classifier = classifier
         self.detect_every = max(1, int(detect_every))
         # Seconds between two classifications of one face; 0 classifies it on every detection.
@@ -110,10 +115,21 @@ class FacePipeline:
         regions = self.planner.newcomers(gray, [t.box for t in tracks])
         return self.detector.detect(gray, regions=regions) if regions else []
 
+    def privacy_update(self, *, zones: ZoneGate, hours: AnalysisHours | None) -> None:
+        """Staff changed the camera's zones or its location's hours: they apply from the next frame."""
+        self.zones, self.hours = zones, hours
+
     def process(self, frame: Frame) -> FrameResult:
         self.timer.frames += 1
+        if self.hours is not None and frame.captured_at is not None and not self.hours.open_at(frame.captured_at):
+            # Outside analysis hours (or a staff area): no detection at all; open visits end here.
+            return FrameResult(frame=frame, faces=[], ended_tracks=self.close_tracks(), analysed=False)
         t0 = time.perf_counter()
         detections = self._detect(frame)
+        height, width = frame.image.shape[:2]
+        if detections:
+            # Privacy zones: a face there never reaches the tracker, so it is never classified or recorded.
+            detections = [d for d in detections if self.zones.allows(d.box, width, height)]
         t1 = time.perf_counter()
         ended: list[Track] = []
         if detections is None:
@@ -126,7 +142,8 @@ class FacePipeline:
             self.next_classify.pop(t.number, None)
 
         faces = [FaceObservation(track_number=t.number, box=tuple(int(round(v)) for v in t.box),
-                                 detected=t.detected_now) for t in self.tracker.tracks]
+                                 detected=t.detected_now) for t in self.tracker.tracks
+                 if self.zones.allows(t.box, width, height)]  # a predicted box may drift into a zone
         due: list[tuple[FaceObservation, np.ndarray]] = []
         for face in faces:
             if not face.detected:

@@ -55,6 +55,7 @@ from django.db import InterfaceError, OperationalError, close_old_connections, c
 from cameras.models import Camera
 from emotions.services.recording import recording_flush
 from worker.health import camera_health_record, database_connection_reset, database_error_remember, outage_log
+from worker.pipeline.camera_gates import CameraPreviewer, analysis_hours_for, idle_while_closed, zone_gate_for
 from worker.pipeline.detector import detector_create
 from worker.pipeline.pipeline import FacePipeline
 from worker.pipeline.recorder import Recorder
@@ -190,6 +191,7 @@ def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = No
         classify_interval=1.0 / camera.events_per_second,
         # Privacy: crops reach the disk only when staff turned debug snapshots on.
         snapshot_dir=(Path(settings.DEBUG_SNAPSHOT_DIR) / f"camera-{camera.pk}") if settings.DEBUG_SNAPSHOTS else None,
+        zones=zone_gate_for(camera), hours=analysis_hours_for(camera.location),
     )
 
 
@@ -337,7 +339,8 @@ def _flush(camera_id: int, recorder: Recorder, timer) -> str:
     return ""
 
 
-def _frames_process(camera_id: int, session: CameraSession, health: _Health, loop: _Loop, *, started: float,
+def _frames_process(camera_id: int, session: CameraSession, health: _Health, loop: _Loop,
+                    previewer: CameraPreviewer, *, started: float,
                     max_seconds: float, max_frames: int | None, should_continue: Callable[[], bool] | None) -> None:
     """Frames until a limit, a stop or the end of a file; counts into `loop` (kept if this raises)."""
     reader, pipeline, recorder, timer = session.reader, session.pipeline, session.recorder, session.pipeline.timer
@@ -376,6 +379,7 @@ def _frames_process(camera_id: int, session: CameraSession, health: _Health, loo
         loop.last_seconds = frame.seconds
         loop.last_frame_at = frame.captured_at if reader.live else datetime.now(timezone.utc)
         recorder.consume(pipeline.process(frame))
+        previewer.offer(frame.image, pipeline.detector)
         health.beat(time.monotonic())
 
 
@@ -417,11 +421,19 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", f"camera {camera_id} does not exist")
     source = (source_override or camera.source).strip()
     started = time.monotonic()
+    hours = analysis_hours_for(camera.location)
+    if not hours.open_at(datetime.now(timezone.utc)):
+        # Outside analysis hours or a staff area: the stream is not even opened.
+        camera_health_record(camera_id=camera_id, state=Camera.State.IDLE, fps=0.0)
+        idle_while_closed(hours, max_seconds=max_seconds, should_continue=should_continue)
+        return SegmentStats(0, 0, 0, 0, 0, 0.0, "duration")
     session = _segment_session(camera, source, classifier, realtime=realtime, keepalive=should_continue)
     if isinstance(session, SegmentStats):
         return session
 
     reader, recorder = session.reader, session.recorder
+    session.pipeline.privacy_update(zones=zone_gate_for(camera), hours=hours)
+    previewer = CameraPreviewer(camera)
     health = _Health(camera_id)
     if session.finished and not reader.live:
         health.report(Camera.State.STOPPED, fps=0.0)
@@ -443,7 +455,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
     timer_start = (dict(timer.seconds), timer.frames)
     loop = _Loop()
     try:
-        _frames_process(camera_id, session, health, loop, started=started, max_seconds=max_seconds,
+        _frames_process(camera_id, session, health, loop, previewer, started=started, max_seconds=max_seconds,
                         max_frames=max_frames, should_continue=should_continue)
     except Exception as exc:  # the segment reports it; the next segment resumes from the ledger
         log.exception("camera %s: segment %s failed", camera_id, segment_id)

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from emotions.legacy_export import legacy_csv_export
 from emotions.management.legacy_args import add_event_filter_arguments, event_filter_from_options
+from emotions.models import AuditEntry
+from emotions.services.audit import audit_record
 from museum_site.db_ready import require_migrated_database
 
 
@@ -22,6 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         require_migrated_database()
         event_filter = event_filter_from_options(options)
+        audit_record(action=AuditEntry.Action.EXPORT, actor="manage.py export_emotion_log",
+                     what=f"emotion_log.csv to {options['path']}",
+                     details={"filters": {k: str(v) for k, v in vars(event_filter).items() if v is not None}})
         if options["path"] == "-":
             try:
                 legacy_csv_export(out=self.stdout, event_filter=event_filter)

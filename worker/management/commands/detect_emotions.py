@@ -27,6 +27,7 @@ class Command(BaseCommand):
                             help="run the detector every n-th video frame (default 1: every frame)")
         parser.add_argument("--detection-width", type=int, default=640)
         parser.add_argument("--min-face-size", type=int, default=24)
+        parser.add_argument("--camera", help="name or id of the camera the files come from: its privacy zones apply")
 
     def handle(self, *args, **opts):
         require_migrated_database()
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             detector_create(opts["detector"])
         except (ValueError, RuntimeError) as exc:
             raise CommandError(str(exc)) from None
+        zones = self._camera_zones(opts["camera"]) if opts["camera"] else None
         classifier = get_active_classifier()
 
         def pipeline_factory() -> FacePipeline:
@@ -48,7 +50,7 @@ class Command(BaseCommand):
                                        min_face_size=opts["min_face_size"])
             # classify_interval=0: every detected face on every detection frame gets a line.
             return FacePipeline(detector=detector, classifier=classifier, detect_every=opts["detect_every"],
-                                classify_interval=0.0)
+                                classify_interval=0.0, zones=zones)
 
         faces = errors = 0
         for line in faces_in_files(opts["paths"], pipeline_factory):
@@ -64,3 +66,17 @@ class Command(BaseCommand):
                                   f"face {line['track_id']} at {x},{y} {w}x{h}\t{line['emotion']} "
                                   f"{line['confidence']:.2f}")
         self.stderr.write(f"{faces} face(s), {errors} unreadable input(s), model {getattr(classifier, 'name', '?')}")
+
+    @staticmethod
+    def _camera_zones(name_or_id: str):
+        from cameras.models import Camera
+        from worker.pipeline.camera_gates import zone_gate_for
+
+        cameras = Camera.objects.select_related("location")
+        camera = (cameras.filter(pk=int(name_or_id)).first() if name_or_id.isdigit() else None) or \
+            cameras.filter(name=name_or_id).first()
+        if camera is None:
+            raise CommandError(f"no camera named or numbered {name_or_id!r}")
+        if camera.location.staff_area:
+            raise CommandError(f"{camera.location.name} is a staff area: its images may not be analysed")
+        return zone_gate_for(camera)

@@ -1,0 +1,40 @@
+"""The active emotion model's measured figures, for the staff page "About the model".
+
+Read-only: the active ModelVersion (or the shipped model when none is active yet) and
+its artifact's metrics.json, as `retrain` / `evaluate_model` wrote them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+from emotions.labels import EMOTIONS, legacy_name
+from emotions.model_artifact import ArtifactError, read_metrics
+from emotions.models import ModelVersion
+
+
+def active_model_card() -> dict:
+    version = ModelVersion.objects.filter(is_active=True).first()
+    artifact_dir = Path(version.artifact_dir) if version else Path(settings.SHIPPED_MODEL_DIR)
+    if not artifact_dir.is_absolute():
+        artifact_dir = Path(settings.BASE_DIR) / artifact_dir
+    try:
+        metrics = read_metrics(artifact_dir)
+    except (ArtifactError, OSError, ValueError):
+        metrics = {}
+    variants = []
+    for variant in ("int8", "float"):
+        measured = metrics.get(variant)
+        if not isinstance(measured, dict):
+            continue
+        per_class = measured.get("per_class", {})
+        variants.append({
+            "variant": variant, "samples": measured.get("samples"), "accuracy": measured.get("accuracy"),
+            "macro_f1": measured.get("macro_f1"),
+            "classes": [{"label": legacy_name(label), **{k: per_class.get(label, {}).get(k)
+                                                        for k in ("precision", "recall", "f1", "support")}}
+                        for label in EMOTIONS],
+        })
+    return {"name": version.name if version else "shipped model (not yet registered)",
+            "data_source": version.data_source if version else "", "variants": variants}
