@@ -60,9 +60,13 @@ def _bucketed_counts(source: CountedEvents, truncate, *, event_filter: EventFilt
         .values("bucket", "emotion")
         .annotate(n=source.count)
     )
+    tz = timezone.get_default_timezone()
     buckets: dict = {}
     for row in rows:
-        counts = buckets.setdefault(row["bucket"], empty_emotion_counts())
+        key = row["bucket"]
+        if truncate is not TruncHour and isinstance(key, datetime):  # TruncWeek/Month/Year: the local first day
+            key = key.astimezone(tz).date()
+        counts = buckets.setdefault(key, empty_emotion_counts())
         counts[legacy_name(row["emotion"])] += row["n"]
     # Purged periods: the retention rollups hold the same local hours and days.
     rollup_field = "hour" if truncate is TruncHour else "local_date"
@@ -147,12 +151,8 @@ def emotion_daily_series(*, event_filter: EventFilter, threshold: float) -> list
         return []
     bucket = daily_series_bucket(*span)
     truncate, following = _BUCKETS[bucket]
-    tz = timezone.get_default_timezone()
-    buckets = {
-        (key.astimezone(tz).date() if isinstance(key, datetime) else key): counts
-        for key, counts in _bucketed_counts(source, truncate, event_filter=event_filter, threshold=threshold,
-                                            bucket_of_day=None if bucket == "day" else _bucket_start[bucket]).items()
-    }
+    buckets = _bucketed_counts(source, truncate, event_filter=event_filter, threshold=threshold,
+                               bucket_of_day=None if bucket == "day" else _bucket_start[bucket])
     if not buckets:
         return []
     day, last = min(buckets), max(buckets)

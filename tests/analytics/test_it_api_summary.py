@@ -76,12 +76,12 @@ def test_it_fills_zeros_when_asked(viewer_api, museum, value):
 
 @pytest.mark.django_db
 def test_it_answers_no_data_like_the_prototype_with_200(viewer_api, museum):
-    response = viewer_api.get(URL, {"since": "2030-01-01"})
+    response = viewer_api.get(URL, {"since": "2001-01-01", "until": "2001-01-02"})
     assert response.status_code == 200
     assert response.json() == {"error": "No data meets threshold"}
     # Events exist, none reaches the threshold.
     assert viewer_api.get(URL, {"threshold": "1"}).json() == {"error": "No data meets threshold"}
-    filled = viewer_api.get(URL, {"since": "2030-01-01", "fill_zeros": "true"}).json()
+    filled = viewer_api.get(URL, {"since": "2001-01-01", "until": "2001-01-02", "fill_zeros": "true"}).json()
     assert filled["overall_sentiment_summary"]["total_valid_detections"] == 0
 
 

@@ -33,7 +33,7 @@ def summary_validator(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    [{}, {"fill_zeros": "true"}, {"since": "2030-01-01"}, {"since": "2030-01-01", "fill_zeros": "true"},
+    [{}, {"fill_zeros": "true"}, {"since": "2001-01-01", "until": "2001-01-02"}, {"since": "2001-01-01", "until": "2001-01-02", "fill_zeros": "true"},
      {"location": "Exhibit Hall A", "threshold": "0.9"}],
 )
 def test_it_documents_what_the_summary_returns(viewer_api, museum, summary_validator, query):

@@ -70,7 +70,9 @@ def _everything(hall, exhibit, cameras) -> dict:
             args = {"event_filter": event_filter, "threshold": threshold}
             result[(i, threshold)] = {
                 "summary": legacy_summary(**args), "summary_from_events": emotion_summary(**args),
-                "daily": emotion_daily_series(**args), "hourly": emotion_hourly_series(**args),
+                "daily": emotion_daily_series(**args),
+                # The hourly series covers at most 93 days (longer spans are a 400).
+                "hourly": emotion_hourly_series(**args) if event_filter.since else None,
                 "locations": location_stats(**args), "exhibits": exhibit_engagement(**args),
             }
     return result
