@@ -297,6 +297,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # over HTTPS. With it, a real SECRET_KEY and DEBUG off, `check --deploy` is clean.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", False)
 SECURE_SSL_REDIRECT = SECURE_HTTPS
+# Monitoring probes /healthz over plain HTTP on the inside network: answer, don't redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if SECURE_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000) if SECURE_HTTPS else 0

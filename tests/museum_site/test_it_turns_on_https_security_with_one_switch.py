@@ -78,3 +78,10 @@ def test_it_redirects_plain_http_and_trusts_the_proxys_https_header(client, sett
     assert behind_proxy.status_code == 200
     assert behind_proxy["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert behind_proxy.cookies["csrftoken"]["secure"] is True
+
+
+@pytest.mark.django_db
+def test_it_lets_monitoring_probe_healthz_over_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/").status_code == 301
+    assert client.get("/healthz").status_code in (200, 503)  # answered, not redirected to HTTPS
