@@ -12,6 +12,7 @@ import csv
 from django.contrib import admin
 from django.http import StreamingHttpResponse
 
+from emotions.admin.read_only import ReadOnlyAdminMixin
 from emotions.admin.time_bounded import EventTimeDrillDownMixin
 from emotions.filters import EventFilter
 from emotions.legacy_export import legacy_csv_rows
@@ -28,7 +29,7 @@ class _Echo:
 
 
 @admin.register(EmotionEvent)
-class EmotionEventAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
+class EmotionEventAdmin(ReadOnlyAdminMixin, EventTimeDrillDownMixin, admin.ModelAdmin):
     list_display = ("timestamp", "location", "camera", "exhibit", "emotion", "confidence", "source", "model_version")
     list_filter = ("emotion", "source", "location", "camera", "exhibit", "model_version")
     list_select_related = ("location", "camera", "exhibit", "model_version")
@@ -38,15 +39,6 @@ class EmotionEventAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
     show_full_result_count = False
     list_per_page = 100
     actions = ("export_emotion_log",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description="Export as emotion_log.csv", permissions=["view"])
     def export_emotion_log(self, request, queryset):

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from emotions.admin.read_only import ReadOnlyAdminMixin
 from emotions.admin.time_bounded import EventTimeDrillDownMixin
 from emotions.models import Visit
 
 
 @admin.register(Visit)
-class VisitAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
+class VisitAdmin(ReadOnlyAdminMixin, EventTimeDrillDownMixin, admin.ModelAdmin):
     list_display = ("started_at", "location", "exhibit", "camera", "dwell_seconds", "dominant_emotion",
                     "frames_classified", "model_version", "track_id")
     list_filter = ("location", "exhibit", "camera", "dominant_emotion", "model_version")
@@ -18,15 +19,6 @@ class VisitAdmin(EventTimeDrillDownMixin, admin.ModelAdmin):
     ordering = ("-started_at",)
     list_per_page = 100
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         # Staff may remove visits (e.g. a test run), never edit what the camera saw.
-        return super().has_delete_permission(request, obj)
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
