@@ -24,7 +24,9 @@ WRITE_METHODS = ("POST", "PUT", "PATCH")
 
 
 class FieldErrorsExtension(OpenApiSerializerExtension):
-    """FieldErrorsDoc and its subclasses: an object whose every value is a list of reasons."""
+    """FieldErrorsDoc and its subclasses: an object whose every value is a list of reasons; a nested
+    field (a camera's privacy_zones, a location's opening_hours) has an object of the same shape by
+    item index or key instead."""
 
     target_class = s.FieldErrorsDoc
     match_subclasses = True
@@ -33,7 +35,10 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
         return {
             "type": "object",
             "description": (self.target.__doc__ or "").strip().splitlines()[0],
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "additionalProperties": {"oneOf": [
+                {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}},
+                {"type": "object", "description": "errors of a nested field, by item index or key"},
+            ]},
             "minProperties": 1,
         }
 
