@@ -1,5 +1,11 @@
 """Frame sources: video files, live streams (RTSP / HTTP MJPEG) and local devices.
 
+A reader may be given a `gate` (the pipeline's analysis rate, gate.py): it
+still takes in every frame, but decodes to colour (`retrieve`) and returns only
+the frames the gate wants at their media time; the others are grabbed and
+skipped (`frames_skipped`), which saves the colour conversion and, in the
+consumer, everything else.
+
 Files are read synchronously, every frame, at full speed (or paced to real
 time when asked: no frame before the wall-clock time it stands for), so the same file always yields the same frames with the same
 media times. Live sources are read by a thread that keeps only the newest
@@ -23,7 +29,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 import cv2
@@ -79,6 +85,9 @@ def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture
     return capture
 
 
+# Asked with a frame's media seconds: analyse it? (AnalysisGate.due); None: every frame.
+Gate = Optional[Callable[[float], bool]]
+
 # A paced file that fell further behind the clock than this resumes pacing from where it is.
 CATCH_UP_SECONDS = 60.0
 
@@ -93,8 +102,10 @@ class VideoFileReader:
     live = False
 
     def __init__(self, path: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
-                 realtime: bool = False, keepalive: Callable[[], object] | None = None):
+                 realtime: bool = False, keepalive: Callable[[], object] | None = None, gate: Gate = None):
         self.path = path
+        self.gate = gate
+        self.frames_skipped = 0
         p = Path(path)
         if not p.is_file():
             raise SourceError(f"video file not found: {path}")
@@ -131,13 +142,20 @@ class VideoFileReader:
     def read(self, timeout: float = 0.0) -> Frame | None:
         if self.ended:
             return None
-        ok, image = self.capture.read()
+        while True:
+            if not self.capture.grab():
+                self.ended = True
+                return None
+            index = self.next_index
+            self.next_index += 1
+            seconds = index / self.fps
+            if self.gate is None or self.gate(seconds):
+                break
+            self.frames_skipped += 1  # grabbed, never converted to colour
+        ok, image = self.capture.retrieve()
         if not ok or image is None:
             self.ended = True
             return None
-        index = self.next_index
-        self.next_index += 1
-        seconds = index / self.fps
         captured_at = self.clock_anchor + timedelta(seconds=seconds)
         if self.realtime:
             self._pace(captured_at)
@@ -197,7 +215,9 @@ def source_failure_reason(source: str, timeout: float = 2.0) -> str:
 class LiveStreamReader:
     """A thread reads the stream as fast as it delivers; `read()` returns the newest frame.
 
-    Frames the consumer never took are counted in `frames_dropped`. When no frame
+    Frames the consumer never took are counted in `frames_dropped` (with a gate: frames
+    due for analysis that a slow consumer missed); frames the gate passes over are
+    grabbed but not decoded to colour (`frames_skipped`). When no frame
     arrives for `reconnect_after` seconds the capture is released and reopened,
     waiting 0.5 s, 1 s, 2 s ... up to `max_backoff` between attempts, and back to
     0.5 s after a success. After `error_after` seconds without a frame the state
@@ -207,8 +227,11 @@ class LiveStreamReader:
     live = True
 
     def __init__(self, source: str, *, reconnect_after: float = 5.0, max_backoff: float = 2.0,
-                 error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
+                 error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None,
+                 gate: Gate = None):
         self.source = source
+        self.gate = gate
+        self.frames_skipped = 0
         self.reconnect_after = reconnect_after
         self.max_backoff = max_backoff
         self.error_after = error_after
@@ -285,20 +308,10 @@ class LiveStreamReader:
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self.max_backoff)
                     continue
-            ok, image = self._capture.read()
-            now = time.monotonic()
-            if ok and image is not None:
-                self._last_frame_mono = self._last_good_mono = now
-                with self._cond:
-                    if self._latest is not None and self._latest.index != self._taken_index:
-                        self.frames_dropped += 1
-                    self._latest = Frame(image=image, index=self.frames_read,
-                                         seconds=now - self._started,
-                                         captured_at=datetime.now(timezone.utc))
-                    self.frames_read += 1
-                    self._cond.notify_all()
+            if self._take_frame():
                 self._set_state("running")
                 continue
+            now = time.monotonic()
             # No frame: a stream that stalls (or ends) is reopened after `reconnect_after`.
             if now - self._last_frame_mono >= self.reconnect_after or not self._capture.isOpened():
                 self._capture.release()
@@ -309,6 +322,27 @@ class LiveStreamReader:
                 backoff = min(backoff * 2, self.max_backoff)
             else:
                 self._stop.wait(0.05)
+
+    def _take_frame(self) -> bool:
+        """Grab the next frame; decode it to colour and offer it only if the gate wants it."""
+        if not self._capture.grab():
+            return False
+        now = time.monotonic()
+        self._last_frame_mono = self._last_good_mono = now
+        index, seconds = self.frames_read, now - self._started
+        self.frames_read += 1
+        if self.gate is not None and not self.gate(seconds):
+            self.frames_skipped += 1
+            return True
+        ok, image = self._capture.retrieve()
+        if not ok or image is None:
+            return False
+        with self._cond:
+            if self._latest is not None and self._latest.index != self._taken_index:
+                self.frames_dropped += 1
+            self._latest = Frame(image=image, index=index, seconds=seconds, captured_at=datetime.now(timezone.utc))
+            self._cond.notify_all()
+        return True
 
     def read(self, timeout: float = 1.0) -> Frame | None:
         """The newest frame not yet returned, waiting up to `timeout` seconds for one."""
@@ -346,10 +380,10 @@ def source_label(source: str) -> str:
 
 def reader_open(source: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
                 realtime: bool = False, keepalive: Callable[[], object] | None = None, reconnect_after: float = 5.0, max_backoff: float = 2.0,
-                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
+                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None, gate: Gate = None):
     """The right reader for a camera source string."""
     if source_kind(source) == "file":
         return VideoFileReader(os.path.expanduser(source.strip()), start_frame=start_frame,
-                               clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive)
+                               clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive, gate=gate)
     return LiveStreamReader(source, reconnect_after=reconnect_after, max_backoff=max_backoff,
-                            error_after=error_after, on_state=on_state)
+                            error_after=error_after, on_state=on_state, gate=gate)

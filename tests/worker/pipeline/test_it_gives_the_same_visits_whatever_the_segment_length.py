@@ -37,7 +37,7 @@ def _run_in_segments(camera, classifier, *, frames: int, new_process_every: int 
 
 @pytest.fixture
 def classifier(db):
-    from worker.ml.classifier import get_active_classifier
+    from worker.ml.active import get_active_classifier
 
     return get_active_classifier()
 
