@@ -77,6 +77,12 @@ def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray |
     return image[y0:y1, x0:x1]
 
 
+def opencv_threads_set(threads: int) -> None:
+    """OpenCV's thread pool size for this process (PIPELINE_OPENCV_THREADS)."""
+    if cv2.getNumThreads() != threads:
+        cv2.setNumThreads(threads)
+
+
 def detect_interval(detect_every: int, analysis_fps: float, classify_interval: float) -> int:
     """Analysed frames per detection: `detect_every`, but often enough that a face can be classified
     `1 / classify_interval` times a second (it is only classified where the detector saw it)."""

@@ -56,7 +56,7 @@ from cameras.models import Camera
 from emotions.services.recording import recording_flush
 from worker.health import camera_health_record, database_connection_reset, database_error_remember, outage_log
 from worker.pipeline.detector import detector_create
-from worker.pipeline.pipeline import FacePipeline
+from worker.pipeline.pipeline import FacePipeline, opencv_threads_set
 from worker.pipeline.recorder import Recorder
 from worker.pipeline.sources import SourceError, reader_open, source_kind, source_label
 
@@ -184,6 +184,7 @@ def _ledger_record(camera_id: int, session: CameraSession, *, completed: bool) -
 
 def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = None) -> FacePipeline:
     """The pipeline object configured from a camera's settings (shared by every driver)."""
+    opencv_threads_set(settings.PIPELINE_OPENCV_THREADS)
     return FacePipeline(
         detector=detector_create(detector or getattr(settings, "PIPELINE_DETECTOR", "haar"),
                                  detection_width=camera.detection_width, min_face_size=camera.min_face_size),

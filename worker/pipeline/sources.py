@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 import cv2
 import numpy as np
 
+from worker.pipeline.mjpeg import mjpeg_capture_open
+
 log = logging.getLogger(__name__)
 
 # OpenCV's own warnings ("can't open by name") duplicate the clear errors raised here.
@@ -67,8 +69,13 @@ def source_kind(source: str) -> str:
     return "file"
 
 
-def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture:
+def _capture_open(source: str, timeout_seconds: float = 5.0):
+    """A cv2.VideoCapture, or for an HTTP MJPEG stream a capture that decodes only retrieved frames."""
     kind = source_kind(source)
+    if kind == "http":
+        capture = mjpeg_capture_open(source.strip(), max(timeout_seconds, 0.5))
+        if capture is not None:
+            return capture
     if kind == "device":
         capture = cv2.VideoCapture(int(source))
     elif kind == "file":

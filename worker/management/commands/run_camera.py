@@ -96,5 +96,7 @@ class Command(BaseCommand):
 
     def _segment_report(self, stats: SegmentStats) -> None:
         if self.verbosity >= 2:
-            self.stdout.write(f"  segment: frames={stats.frames} fps={stats.fps:.1f} faces={stats.faces} "
+            self.stdout.write(f"  segment: frames={stats.frames} fps={stats.fps:.2f} input_frames={stats.input_frames} "
+                              f"input_fps={stats.input_fps:.2f} dropped={stats.frames_dropped} faces={stats.faces} "
                               f"visits={stats.visits_written} events={stats.events_written} ended={stats.ended_because}")
+            self.stdout.flush()
