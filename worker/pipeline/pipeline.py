@@ -27,7 +27,7 @@ import numpy as np
 
 from worker.pipeline.detector import FaceDetector
 from worker.pipeline.gate import AnalysisGate
-from worker.pipeline.motion import SearchPlanner
+from worker.pipeline.motion import SearchPlanner, clip, refresh_box
 from worker.pipeline.sources import Frame
 from worker.pipeline.tracker import IouTracker, Track
 
@@ -132,10 +132,19 @@ class FacePipeline:
             # Young tracks (velocity not yet known) are refreshed on every detection frame.
             refresh = [t.box for t in tracks if t.hits < 3 or self._due(t.number, frame.seconds)]
             regions = self.planner.regions(gray, frame.seconds, [t.box for t in tracks], refresh)
-            return self.detector.detect(gray, regions=regions)
+            if regions is None:
+                return self.detector.detect(gray)
+            return self.detector.detect(gray, regions=regions, face_sizes=self._face_sizes(gray, regions, refresh))
         # In between: only newcomers can be found; known faces keep their predicted boxes.
         regions = self.planner.newcomers(gray, [t.box for t in tracks])
         return self.detector.detect(gray, regions=regions) if regions else []
+
+    def _face_sizes(self, gray: np.ndarray, regions: list, refresh: list) -> list[float | None]:
+        """Per region, the side of the one tracked face it was opened for (the detector then looks
+        only for faces about that big: a third of the cascade's work), or None (new, merged)."""
+        height, width = gray.shape[:2]
+        sides = {clip(refresh_box(b, self.planner.min_face_size), width, height): max(b[2], b[3]) for b in refresh}
+        return [sides.get(tuple(r)) for r in regions]
 
     def process(self, frame: Frame) -> FrameResult:
         self.timer.frames += 1
