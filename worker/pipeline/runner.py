@@ -237,7 +237,8 @@ def _session_open(camera: Camera, source: str, classifier, *, realtime: bool, ke
         source_key = "l" + format(int(time.time() * 1000), "x")
         reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS,
                              max_backoff=settings.PIPELINE_RECONNECT_MAX_BACKOFF_SECONDS,
-                             error_after=settings.PIPELINE_SOURCE_ERROR_AFTER_SECONDS, gate=pipeline.gate.due)
+                             error_after=settings.PIPELINE_SOURCE_ERROR_AFTER_SECONDS, gate=pipeline.gate.due,
+                             max_lag=settings.PIPELINE_MAX_LAG_SECONDS)
     recorder = Recorder(camera_id=camera.pk, track_prefix=source_key,
                         writer=_writer_for(camera, getattr(classifier, "model_version_id", None)),
                         min_track_seconds=camera.min_track_seconds, flush_seconds=settings.PIPELINE_FLUSH_SECONDS)

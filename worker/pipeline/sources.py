@@ -26,6 +26,7 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -94,6 +95,9 @@ def _capture_open(source: str, timeout_seconds: float = 5.0):
 
 # Asked with a frame's media seconds: analyse it? (AnalysisGate.due); None: every frame.
 Gate = Optional[Callable[[float], bool]]
+
+# Frames a live reader keeps for a held-up consumer, whatever max_lag says (a 1080p frame is 6 MB).
+MAX_WAITING_FRAMES = 4
 
 # A paced file that fell further behind the clock than this resumes pacing from where it is.
 CATCH_UP_SECONDS = 60.0
@@ -235,7 +239,7 @@ class LiveStreamReader:
 
     def __init__(self, source: str, *, reconnect_after: float = 5.0, max_backoff: float = 2.0,
                  error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None,
-                 gate: Gate = None):
+                 gate: Gate = None, max_lag: float = 0.0):
         self.source = source
         self.gate = gate
         self.frames_skipped = 0
@@ -251,8 +255,11 @@ class LiveStreamReader:
         self.last_error = ""
         self.state = "starting"
         self._cond = threading.Condition()
-        self._latest: Frame | None = None
-        self._taken_index = -1
+        # Frames not yet taken, at most `max_lag` seconds older than the newest: a consumer that
+        # is briefly held up (the CPU is shared) catches up instead of missing due frames; one
+        # that stays behind loses the oldest (`frames_dropped`). 0: only the newest is kept.
+        self.max_lag = max(0.0, max_lag)
+        self._waiting: deque[Frame] = deque()
         self._stop = threading.Event()
         self._started = time.monotonic()
         self._last_frame_mono = time.monotonic()   # restarts at each opening: the stall timer
@@ -345,9 +352,12 @@ class LiveStreamReader:
         if not ok or image is None:
             return False
         with self._cond:
-            if self._latest is not None and self._latest.index != self._taken_index:
+            self._waiting.append(Frame(image=image, index=index, seconds=seconds,
+                                       captured_at=datetime.now(timezone.utc)))
+            while len(self._waiting) > 1 and (seconds - self._waiting[0].seconds > self.max_lag
+                                              or len(self._waiting) > MAX_WAITING_FRAMES):
+                self._waiting.popleft()
                 self.frames_dropped += 1
-            self._latest = Frame(image=image, index=index, seconds=seconds, captured_at=datetime.now(timezone.utc))
             self._cond.notify_all()
         return True
 
@@ -355,18 +365,18 @@ class LiveStreamReader:
         """The newest frame not yet returned, waiting up to `timeout` seconds for one."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._latest is None or self._latest.index == self._taken_index:
+            while not self._waiting:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._stop.is_set():
                     return None
                 self._cond.wait(remaining)
-            frame = self._latest
-            self._taken_index = frame.index
+            frame = self._waiting.popleft()
             return frame
 
     def close(self) -> None:
         self._stop.set()
         with self._cond:
+            self._waiting.clear()
             self._cond.notify_all()
         self._thread.join(timeout=5)
         # A thread still inside a blocking read (up to reconnect_after) releases the capture
@@ -387,10 +397,11 @@ def source_label(source: str) -> str:
 
 def reader_open(source: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
                 realtime: bool = False, keepalive: Callable[[], object] | None = None, reconnect_after: float = 5.0, max_backoff: float = 2.0,
-                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None, gate: Gate = None):
+                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None, gate: Gate = None,
+                max_lag: float = 0.0):
     """The right reader for a camera source string."""
     if source_kind(source) == "file":
         return VideoFileReader(os.path.expanduser(source.strip()), start_frame=start_frame,
                                clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive, gate=gate)
     return LiveStreamReader(source, reconnect_after=reconnect_after, max_backoff=max_backoff,
-                            error_after=error_after, on_state=on_state, gate=gate)
+                            error_after=error_after, on_state=on_state, gate=gate, max_lag=max_lag)
