@@ -3,7 +3,7 @@ every-frame analysis.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python benchmarks/bench_capacity.py --counts 1,4,8,10 --rates 10,0 --window 20 \\
-        [--height 1080|720] [--substream 640x360]
+        [--height 1080|720] [--substream 640x360] [--driver run_camera|workers]
 
 What runs, per (analysis rate, N):
 - a camera server, in a process of its own (its CPU is reported apart): an HTTP
@@ -15,8 +15,10 @@ What runs, per (analysis rate, N):
   substream;
 - N cameras in the database (PostgreSQL from DATABASE_URL: as deployed), each
   `manage.py run_camera` in its own process (the embedded driver, the same
-  segment code the Celery workers run), EMOTION_MODEL_THREADS=1, reading its
-  own stream (or substream) live, writing events and visits.
+  segment code the Celery workers run), or with `--driver workers` started by
+  `manage.py camera_workers` (a Celery worker per camera on CELERY_BROKER_URL:
+  its main process and pool child are counted together), EMOTION_MODEL_THREADS=1,
+  reading its own stream (or substream) live, writing events and visits.
 Measured after each camera's first segment (start-up, model load, connecting
 excluded), over --window seconds: analysed and input frames per second per
 camera, due analyses missed (due frames a busy camera could not take, over all
@@ -44,8 +46,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# run_camera -v 2, and the segment task's log line that camera_workers relays.
 SEGMENT_RE = re.compile(r"segment: frames=(\d+) fps=([\d.]+) input_frames=(\d+) input_fps=([\d.]+) "
                         r"dropped=(\d+) faces=(\d+) visits=(\d+) events=(\d+)")
+WORKER_SEGMENT_RE = re.compile(r"camera (\d+): segment \S+: (\d+) frames \((\d+) read, (\d+) dropped\), "
+                               r"(\d+) faces, (\d+) events")
 
 
 # ---- the generated camera video ---------------------------------------------------------
@@ -139,115 +144,181 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss, pss
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (a Celery worker's pool child)."""
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as f:
+                queue.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return pids
+
+
+def tree_cpu_seconds(pid: int) -> float | None:
+    try:
+        return sum(cpu_seconds(p) for p in process_tree(pid))
+    except OSError:
+        return None
+
+
 @dataclass
-class CameraProcess:
+class CameraFigures:
+    """One camera's segments as its driver logs them, and its processes' CPU and memory."""
     camera_id: int
-    process: subprocess.Popen
-    segments: list = field(default_factory=list)   # (arrival time, cpu seconds, parsed figures)
+    pid: int | None = None                         # its process (run_camera, or the Celery worker)
+    segments: list = field(default_factory=list)   # (arrival time, cpu seconds, (frames, read, dropped, events))
     rss: float = 0.0
     pss: float = 0.0
-    output: list = field(default_factory=list)
 
-    def follow(self) -> None:
-        for line in self.process.stdout:
-            self.output.append(line)
-            match = SEGMENT_RE.search(line)
-            if match:
-                try:
-                    cpu = cpu_seconds(self.process.pid)
-                except OSError:
-                    cpu = None
-                self.segments.append((time.monotonic(), cpu, [float(v) for v in match.groups()]))
+    def segment_seen(self, figures: tuple) -> None:
+        cpu = tree_cpu_seconds(self.pid) if self.pid else None
+        self.segments.append((time.monotonic(), cpu, figures))
+
+    def sample_memory(self) -> None:
+        if self.pid:
+            sizes = [memory_mb(p) for p in process_tree(self.pid)]
+            self.rss = max(self.rss, sum(r for r, _ in sizes))
+            self.pss = max(self.pss, sum(p for _, p in sizes))
 
     def in_window(self, since: float) -> int:
         """Segments that started after `since` (the previous one ended after it)."""
         return sum(1 for before in self.segments[:-1] if before[0] >= since)
 
     def window(self, since: float):
-        """Sums over the segments that started after `since`: (seconds, cpu seconds, frames, input,
-        dropped, events)."""
+        """Over the segments that started after `since`: (seconds, cpu seconds, frames, read, dropped, events)."""
         first = next((i for i, s in enumerate(self.segments) if s[0] >= since), None)
         if first is None or first + 1 >= len(self.segments) or None in (self.segments[first][1],
                                                                        self.segments[-1][1]):
             return None
         (t0, c0, _), (t1, c1, _) = self.segments[first], self.segments[-1]
         rest = [s[2] for s in self.segments[first + 1:]]
-        return (t1 - t0, c1 - c0, sum(r[0] for r in rest), sum(r[2] for r in rest), sum(r[4] for r in rest),
-                sum(r[7] for r in rest))
+        return (t1 - t0, c1 - c0, *(sum(r[i] for r in rest) for i in range(4)))
+
+
+def _follow_run_camera(process: subprocess.Popen, camera: CameraFigures, output: list) -> None:
+    for line in process.stdout:
+        output.append(line)
+        match = SEGMENT_RE.search(line)
+        if match:
+            g = [int(float(v)) for v in match.groups()]
+            camera.segment_seen((g[0], g[2], g[4], g[7]))
+
+
+def _follow_workers(process: subprocess.Popen, cameras: dict[int, CameraFigures], output: list) -> None:
+    for line in process.stdout:
+        output.append(line)
+        match = WORKER_SEGMENT_RE.search(line)
+        if match and int(match.group(1)) in cameras:
+            camera = cameras[int(match.group(1))]
+            if camera.pid is None:
+                camera.pid = _celery_worker_pid(process.pid, camera.camera_id)
+            frames, read, dropped, _, events = (int(v) for v in match.groups()[1:])
+            camera.segment_seen((frames, read, dropped, events))
+
+
+def _celery_worker_pid(supervisor_pid: int, camera_id: int) -> int | None:
+    for pid in process_tree(supervisor_pid)[1:]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if f"camera.{camera_id}".encode() in args and b"celery" in b" ".join(args):
+            return pid
+    return None
 
 
 # ---- one run: N cameras at one rate ----------------------------------------------------------
 
-def cameras_create(count: int, rate: int, main_url: str, sub_url: str | None) -> list[int]:
+def cameras_create(count: int, rate: int, main_url: str, sub_url: str | None, *, enabled: bool) -> list[int]:
     from cameras.models import Camera, Location
 
     location, _ = Location.objects.get_or_create(name="Capacity bench")
+    Camera.objects.filter(location=location).update(enabled=False)
     token = format(int(time.time() * 1000), "x")
     return [Camera.objects.create(name=f"bench-{token}-{count}x{rate}-{i}", location=location,
-                                  source=f"{main_url}?camera={i}",
+                                  source=f"{main_url}?camera={i}", enabled=enabled,
                                   analysis_source=f"{sub_url}?camera={i}" if sub_url else "", analysis_fps=rate).pk
             for i in range(count)]
 
 
-def run(count: int, rate: int, *, main_url: str, sub_url: str | None, server_pid: int, window: float,
-        segment: float) -> dict:
-    from emotions.models import EmotionEvent, Visit
-
-    ids = cameras_create(count, rate, main_url, sub_url)
-    env = {**os.environ, "EMOTION_MODEL_THREADS": "1", "PYTHONUNBUFFERED": "1"}
-    # First segment: start-up; then whole segments fill the window; a little spare for the last flush.
-    duration = segment * (2 + max(1, round(window / segment)))
-    procs = []
+def _start(driver: str, ids: list[int], segment: float):
+    """The cameras' processes: (processes to stop at the end, {camera id: figures}, output lines)."""
+    env = {**os.environ, "EMOTION_MODEL_THREADS": "1", "PYTHONUNBUFFERED": "1",
+           "PIPELINE_SEGMENT_SECONDS": f"{segment}"}
+    cameras = {camera_id: CameraFigures(camera_id) for camera_id in ids}
+    output: list = []
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    if driver == "workers":
+        process = subprocess.Popen(manage + ["camera_workers", "--worker-loglevel", "INFO"], env=env, cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=_follow_workers, args=(process, cameras, output), daemon=True).start()
+        return [process], cameras, output
+    processes = []
     for camera_id in ids:
-        command = [sys.executable, str(ROOT / "manage.py"), "run_camera", str(camera_id), "--duration",
-                   "900", "--segment-seconds", f"{segment}", "-v", "2"]
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True)
-        procs.append(CameraProcess(camera_id, process))
-    readers = [threading.Thread(target=p.follow, daemon=True) for p in procs]
-    for t in readers:
-        t.start()
+        process = subprocess.Popen(manage + ["run_camera", str(camera_id), "--duration", "900",
+                                             "--segment-seconds", f"{segment}", "-v", "2"],
+                                   env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cameras[camera_id].pid = process.pid
+        threading.Thread(target=_follow_run_camera, args=(process, cameras[camera_id], output), daemon=True).start()
+        processes.append(process)
+    return processes, cameras, output
+
+
+def _stop(processes: list[subprocess.Popen], ids: list[int]) -> None:
+    from cameras.models import Camera
+
+    Camera.objects.filter(pk__in=ids).update(enabled=False)
+    for process in processes:
+        process.terminate()  # run_camera and camera_workers both flush and stop on SIGTERM
+    for process in processes:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run(count: int, rate: int, *, driver: str, main_url: str, sub_url: str | None, server_pid: int,
+        window: float, segment: float) -> dict:
+    ids = cameras_create(count, rate, main_url, sub_url, enabled=driver == "workers")
+    processes, cameras, output = _start(driver, ids, segment)
     wanted = max(1, round(window / segment))
-    deadline = time.monotonic() + 90 + duration * 2
-    since = None  # every camera has finished its first segment (all started up): the window opens
-    while time.monotonic() < deadline and any(p.process.poll() is None for p in procs):
-        if since is None and all(p.segments for p in procs):
+    deadline = time.monotonic() + 120 + segment * (wanted + 2) * 2
+    since, server_cpu0 = None, 0.0  # the window opens when every camera has ended its first segment
+    while time.monotonic() < deadline and any(p.poll() is None for p in processes):
+        if since is None and all(c.segments for c in cameras.values()):
             since, server_cpu0 = time.monotonic(), cpu_seconds(server_pid)
-        if since is not None and all(p.in_window(since) >= wanted for p in procs):
+        if since is not None and all(c.in_window(since) >= wanted for c in cameras.values()):
             break
-        for p in procs:
-            if p.process.poll() is None:
-                rss, pss = memory_mb(p.process.pid)
-                p.rss, p.pss = max(p.rss, rss), max(p.pss, pss)
+        for camera in cameras.values():
+            camera.sample_memory()
         time.sleep(0.5)
     if since is None:
         since, server_cpu0 = time.monotonic(), cpu_seconds(server_pid)
     server_cpu = (cpu_seconds(server_pid) - server_cpu0) / max(time.monotonic() - since, 1e-6)
-    for p in procs:
-        p.process.terminate()
-    for p in procs:
-        try:
-            p.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            p.process.kill()
-    windows = [p.window(since) for p in procs]
+    _stop(processes, ids)
+    windows = [c.window(since) for c in cameras.values()]
     if any(w is None for w in windows):
-        failed = next(p for p, w in zip(procs, windows) if w is None)
-        return {"count": count, "rate": rate, "error": "".join(failed.output[-5:]).strip() or "no segment finished"}
-    seconds = [w[0] for w in windows]
+        return {"count": count, "rate": rate, "error": "".join(output[-5:]).strip() or "no segment finished"}
+    return _figures(count, rate, windows, list(cameras.values()), server_cpu)
+
+
+def _figures(count: int, rate: int, windows: list, cameras: list, server_cpu: float) -> dict:
     analysed = [w[2] / w[0] for w in windows]
-    inputs = [w[3] / w[0] for w in windows]
     dropped = sum(w[4] for w in windows)
     frames = sum(w[2] for w in windows)
     return {
-        "count": count, "rate": rate, "window": sum(seconds) / len(seconds),
-        "analysed_fps": sum(analysed) / count, "analysed_min": min(analysed), "input_fps": sum(inputs) / count,
+        "count": count, "rate": rate,
+        "analysed_fps": sum(analysed) / count, "analysed_min": min(analysed),
+        "input_fps": sum(w[3] / w[0] for w in windows) / count,
         "missed": 100.0 * dropped / max(frames + dropped, 1), "dropped": int(dropped),
         "cpu": 100.0 * sum(w[1] / w[0] for w in windows) / count,
-        "rss": sum(p.rss for p in procs) / count, "pss": sum(p.pss for p in procs) / count,
+        "rss": sum(c.rss for c in cameras) / count, "pss": sum(c.pss for c in cameras) / count,
         "events": int(sum(w[5] for w in windows)), "server_cpu": 100.0 * server_cpu,
-        "events_total": EmotionEvent.objects.filter(camera_id__in=ids).count(),
-        "visits_total": Visit.objects.filter(camera_id__in=ids).count(),
     }
 
 
@@ -276,6 +347,9 @@ def _row(r: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--counts", default="1,4,8,10", help="numbers of cameras, comma-separated")
+    parser.add_argument("--driver", choices=("run_camera", "workers"), default="run_camera",
+                        help="run_camera: one embedded process per camera; workers: manage.py camera_workers "
+                             "(a Celery worker per camera on CELERY_BROKER_URL)")
     parser.add_argument("--rates", default="10,0", help="analysis_fps values; 0 = every frame (the baseline)")
     parser.add_argument("--height", type=int, default=1080, choices=(720, 1080), help="main stream: 720p or 1080p")
     parser.add_argument("--substream", help="analyse a substream of this size, e.g. 640x360")
@@ -310,13 +384,14 @@ def main() -> None:
     analysed = f"substream {args.substream}" if args.substream else f"main stream {width}x{args.height}"
     print(f"bench_capacity: {width}x{args.height} @ {args.fps:g} fps MJPEG over HTTP on 127.0.0.1, analysed: "
           f"{analysed} ({kib:.0f} KiB a frame), {args.loop_seconds:g} s loop of 1-4 visitors "
-          f"(encoded in {time.monotonic() - t0:.1f} s); {os.cpu_count()} CPUs; window {args.window:g} s per run")
+          f"(encoded in {time.monotonic() - t0:.1f} s); {os.cpu_count()} CPUs; window {args.window:g} s per run; "
+          f"cameras run by {'manage.py camera_workers (Celery)' if args.driver == 'workers' else 'manage.py run_camera'}")
     print(f"load average at start: {load_start[0]:.2f} {load_start[1]:.2f} {load_start[2]:.2f}")
     print("    N  rate  fps/cam  min/cam  in fps  dropped  missed  held  cpu/cam  RSS MB  PSS MB  events  server")
     results = []
     for count in counts:
         for rate in rates:
-            result = run(count, rate, main_url=main_url, sub_url=sub_url, server_pid=server.pid,
+            result = run(count, rate, driver=args.driver, main_url=main_url, sub_url=sub_url, server_pid=server.pid,
                          window=args.window, segment=args.segment)
             results.append(result)
             print(_row(result), flush=True)
