@@ -8,7 +8,7 @@ so visits, dwell and events per second mean the same at any input rate.
 
 The schedule advances by whole intervals from the first analysed frame, not
 from "now": frames rarely fall exactly on it, and the average must stay at
-the setting. Its state is two numbers, saved with the pipeline's, so a
+the setting. Its state is one number (the next due time), saved with the pipeline's, so a
 replayed segment analyses exactly the same frames. Plain Python, no Django.
 """
 from __future__ import annotations

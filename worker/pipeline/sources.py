@@ -8,9 +8,10 @@ consumer, everything else.
 
 Files are read synchronously, every frame, at full speed (or paced to real
 time when asked: no frame before the wall-clock time it stands for), so the same file always yields the same frames with the same
-media times. Live sources are read by a thread that keeps only the newest
-frame: a consumer that falls behind skips frames (counted in `frames_dropped`)
-instead of lagging further and further behind the camera. A live source that
+media times. Live sources are read by a thread that keeps the frames not yet
+taken for at most `max_lag` seconds (0: only the newest; the runner uses
+PIPELINE_MAX_LAG_SECONDS): a consumer that falls behind skips frames (counted
+in `frames_dropped`) instead of lagging further and further behind the camera. A live source that
 delivers nothing for `reconnect_after` seconds is released and reopened with
 exponential back-off, capped low (2 s by default) so a stream that comes back
 is used within about that long; a failed open is probed to say why (HTTP 404,
