@@ -133,7 +133,9 @@ def pipeline_run(video: Path, detector: str, run: int = 0):
     settings.PIPELINE_DETECTOR = detector
     location, _ = Location.objects.get_or_create(name="Bench hall")
     camera, _ = Camera.objects.update_or_create(name=f"bench-{detector}-{run}",
-                                                defaults={"location": location, "source": str(video)})
+                                                # Every frame, like the prototype's loop it is compared with.
+                                                defaults={"location": location, "source": str(video),
+                                                          "analysis_fps": 0})
     ledger_reset(camera.pk)
     classifier = get_active_classifier()
     cpu_started = time.process_time()

@@ -17,12 +17,12 @@ from django.utils.html import format_html
 from cameras.admin_dates import BoundedDateHierarchyMixin
 from cameras.models import Camera, Exhibit, Location, LocationClosure
 from cameras.preview_store import preview_get, preview_request, preview_seconds
-from cameras.selectors import STALLED, broker_reachable, camera_health_state
+from cameras.selectors import STALLED, broker_reachable, camera_health_state, camera_rate_problem
 from cameras.services import camera_disable, camera_enable
 
 HEALTH_FIELDS = (
-    "state", "heartbeat_at", "last_frame_at", "fps", "frames_dropped", "faces_per_minute", "restarts",
-    "last_error", "last_error_at", "status_updated_at",
+    "state", "heartbeat_at", "last_frame_at", "fps", "input_fps", "analysis_rate", "frames_dropped",
+    "faces_per_minute", "restarts", "last_error", "last_error_at", "status_updated_at",
 )
 
 
@@ -87,7 +87,8 @@ class ExhibitAdmin(BoundedDateHierarchyMixin, admin.ModelAdmin):
 @admin.register(Camera)
 class CameraAdmin(admin.ModelAdmin):
     list_display = (
-        "name", "location", "exhibit", "enabled", "health", "heartbeat_at", "last_frame_at", "fps", "frames_dropped",
+        "name", "location", "exhibit", "enabled", "health", "heartbeat_at", "last_frame_at", "analysed_fps",
+        "input_fps", "analysis_rate", "frames_dropped",
         "faces_per_minute", "restarts", "short_last_error", "last_error_at",
     )
     list_filter = ("enabled", "state", "location", "exhibit")
@@ -97,9 +98,9 @@ class CameraAdmin(admin.ModelAdmin):
     readonly_fields = (*HEALTH_FIELDS, "preview_link")
     actions = ("start_cameras", "stop_cameras")
     fieldsets = (
-        (None, {"fields": ("name", "location", "exhibit", "source", "enabled", "replay_realtime")}),
+        (None, {"fields": ("name", "location", "exhibit", "source", "analysis_source", "enabled", "replay_realtime")}),
         ("Detection", {"fields": (
-            "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds", "events_per_second",
+            "analysis_fps", "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds", "events_per_second",
         )}),
         ("Privacy zones", {"fields": ("privacy_zones", "preview_link")}),
         ("Health (written by the camera's worker)", {"fields": HEALTH_FIELDS}),
@@ -117,6 +118,19 @@ class CameraAdmin(admin.ModelAdmin):
         """The stored state, or "stalled": running, but no sign of progress for CAMERA_STALL_SECONDS."""
         state = camera_health_state(obj)
         return "Stalled (no progress)" if state == STALLED else obj.get_state_display()
+
+    @admin.display(description="Analysis fps", ordering="fps")
+    def analysed_fps(self, obj: Camera) -> str:
+        """Analysed frames a second, beside the target (0: every frame)."""
+        return f"{obj.fps:.1f} / {obj.analysis_fps or 'all'}"
+
+    @admin.display(description="Analysis rate")
+    def analysis_rate(self, obj: Camera) -> str:
+        """Kept, or why not (CPU or stream), from the last segment's figures."""
+        problem = camera_rate_problem(obj)
+        if problem:
+            return f"Cannot keep it: {problem}"
+        return "ok" if obj.state == Camera.State.RUNNING and obj.input_fps > 0 else "-"
 
     @admin.display(description="Preview")
     def preview_link(self, obj: Camera) -> str:

@@ -109,16 +109,27 @@ class Camera(models.Model):
         max_length=500,
         help_text="rtsp://…, http(s)://… (MJPEG), a device index such as 0, or a video file path.",
     )
+    analysis_source = models.CharField(
+        max_length=500, blank=True,
+        help_text="Optional: the camera's low-resolution substream, read for analysis instead of the source "
+                  "(e.g. rtsp://…/Streaming/Channels/102). Face sizes are then in its pixels.",
+    )
     enabled = models.BooleanField(default=False, help_text="Enabled cameras are processed by a worker.")
 
     # Detection settings.
+    analysis_fps = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(0), MaxValueValidator(60)],
+        help_text="Frames analysed per second (detection, tracking, classification), 0 = every frame. The "
+                  "stream is still read at its own rate; frames in between are skipped before colour conversion.",
+    )
     detection_width = models.PositiveIntegerField(
         default=480, validators=[MinValueValidator(160), MaxValueValidator(1920)],
         help_text="Frames are downscaled to this width before face detection.",
     )
     detect_every_n_frames = models.PositiveIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text="Run the face detector on every n-th frame; the tracker follows faces in between.",
+        help_text="Run the face detector on every n-th analysed frame (but at least events_per_second times a "
+                  "second); the tracker follows faces in between.",
     )
     min_face_size = models.PositiveIntegerField(
         default=24, validators=[MinValueValidator(8)],
@@ -147,7 +158,8 @@ class Camera(models.Model):
     # Health, written by the camera's worker.
     state = models.CharField(max_length=16, choices=State.choices, default=State.STOPPED)
     last_frame_at = models.DateTimeField(null=True, blank=True)
-    fps = models.FloatField(default=0.0, help_text="Frames processed per second, last segment.")
+    fps = models.FloatField(default=0.0, help_text="Frames analysed per second, last segment.")
+    input_fps = models.FloatField(default=0.0, help_text="Frames the stream delivered per second, last segment.")
     frames_dropped = models.BigIntegerField(default=0)
     faces_per_minute = models.FloatField(default=0.0)
     last_error = models.TextField(blank=True)

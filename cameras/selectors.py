@@ -68,3 +68,29 @@ def broker_reachable() -> bool:
             client.close()
     except (redis.RedisError, OSError, ValueError):
         return False
+
+
+# Below this share of its target a camera "cannot keep its analysis rate" (measurement noise stays under it).
+RATE_TOLERANCE = 0.9
+
+
+def camera_rate_problem(camera: Camera) -> str:
+    """Why the camera's last segment analysed fewer frames a second than it should, or "".
+
+    The target is `analysis_fps` (0: every frame the stream sends). The stream is to blame when it
+    delivered fewer frames than the target; otherwise analysing took longer than the interval
+    between analyses (the server's CPU). Nothing is said before a segment has measured the rates,
+    nor for a file replayed as fast as it can be read (its rates are not the camera's).
+    """
+    if camera.state not in (Camera.State.RUNNING, Camera.State.RECONNECTING) or camera.input_fps <= 0:
+        return ""
+    if camera.source_kind == Camera.SourceKind.FILE and not camera.analysis_source and not camera.replay_realtime:
+        return ""
+    target = camera.analysis_fps or camera.input_fps
+    if camera.fps >= RATE_TOLERANCE * target:
+        return ""
+    if camera.analysis_fps and camera.input_fps < RATE_TOLERANCE * camera.analysis_fps:
+        return (f"stream: it sends {camera.input_fps:.1f} fps, below the analysis rate of "
+                f"{camera.analysis_fps} fps")
+    return (f"CPU: analysis takes longer than the {1000.0 / target:.0f} ms interval "
+            f"({camera.fps:.1f} of {target:.1f} fps analysed)")

@@ -38,6 +38,7 @@ def camera_status_update(
     state: str,
     last_frame_at: datetime | None = None,
     fps: float | None = None,
+    input_fps: float | None = None,
     frames_dropped: int | None = None,
     faces_per_minute: float | None = None,
     error: str | None = None,
@@ -57,6 +58,8 @@ def camera_status_update(
         fields["last_frame_at"] = last_frame_at
     if fps is not None:
         fields["fps"] = fps
+    if input_fps is not None:
+        fields["input_fps"] = input_fps
     if frames_dropped is not None:
         fields["frames_dropped"] = frames_dropped
     if faces_per_minute is not None:

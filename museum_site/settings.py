@@ -207,6 +207,14 @@ DEBUG_SNAPSHOT_DIR = Path(env_str("DEBUG_SNAPSHOT_DIR", str(VAR_DIR / "snapshots
 
 # Pipeline settings; detection settings and the event rate are per camera, in admin.
 PIPELINE_FLUSH_SECONDS = env_float("PIPELINE_FLUSH_SECONDS", 2.0)
+# OpenCV threads per camera process: cameras run in processes of their own, so more threads only
+# spin against each other (1 thread: ~18 % less CPU per analysed 1080p frame, benchmarks/profile_frame.py).
+PIPELINE_OPENCV_THREADS = env_int("PIPELINE_OPENCV_THREADS", 1)
+# A live camera's frames wait at most this long to be analysed (a worker held up for a moment by a
+# busy CPU catches up; older frames are dropped). Frames keep the time they were read.
+PIPELINE_MAX_LAG_SECONDS = env_float("PIPELINE_MAX_LAG_SECONDS", 0.5)
+if PIPELINE_OPENCV_THREADS < 1:
+    raise ValueError(f"PIPELINE_OPENCV_THREADS={PIPELINE_OPENCV_THREADS} must be at least 1")
 PIPELINE_SEGMENT_SECONDS = env_float("PIPELINE_SEGMENT_SECONDS", 30.0)
 PIPELINE_RECONNECT_AFTER_SECONDS = env_float("PIPELINE_RECONNECT_AFTER_SECONDS", 5.0)
 # A live source that cannot be opened is probed again after 0.5, 1, 2 ... up to this many

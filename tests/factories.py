@@ -35,6 +35,9 @@ class CameraFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"cam-{n}")
     location = factory.SubFactory(LocationFactory)
     source = "0"
+    # Every frame, as the pipeline tests' frame counts assume; the rate tests set analysis_fps themselves
+    # (the product's default is 10).
+    analysis_fps = 0
 
 
 class ModelVersionFactory(factory.django.DjangoModelFactory):

@@ -412,9 +412,10 @@ def _segment_process(outcome: SegmentOutcome, *, failures: int, wait_seconds: fl
     # A parked chain's periodic check of an ended file is not news; the segment that saw the end is.
     idle = stats.ended_because == "source_ended" and stats.frames == 0 and wait_seconds > 0 and not failures
     log.log(logging.DEBUG if idle else logging.INFO,
-            "camera %s: segment %s: %s frames (%s dropped), %s faces, %s events, %s visits, %.1f fps, ended: %s%s",
-            camera_id, segment_id, stats.frames, stats.frames_dropped, stats.faces, stats.events_written,
-            stats.visits_written, stats.fps, stats.ended_because, f" ({stats.error})" if stats.error else "")
+            "camera %s: segment %s: %s frames (%s read, %s dropped), %s faces, %s events, %s visits, %.1f fps, "
+            "ended: %s%s", camera_id, segment_id, stats.frames, stats.input_frames, stats.frames_dropped, stats.faces,
+            stats.events_written, stats.visits_written, stats.fps, stats.ended_because,
+            f" ({stats.error})" if stats.error else "")
 
     if stats.ended_because == "error":
         if SoftTimeLimitExceeded.__name__ in stats.error:  # raised inside the pipeline, which flushed and reported it

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
 from cameras.privacy_rules import opening_hours_validate, privacy_zones_validate
-from cameras.selectors import broker_reachable, camera_health_state, camera_is_stalled
+from cameras.selectors import broker_reachable, camera_health_state, camera_is_stalled, camera_rate_problem
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
 
@@ -301,7 +301,8 @@ class ExhibitSerializer(serializers.ModelSerializer):
 
 
 CAMERA_HEALTH_FIELDS = [
-    "enabled", "state", "health", "stalled", "heartbeat_at", "last_frame_at", "fps", "frames_dropped",
+    "enabled", "state", "health", "stalled", "heartbeat_at", "last_frame_at", "fps", "input_fps",
+    "analysis_rate_problem", "frames_dropped",
     "faces_per_minute", "restarts", "last_error", "last_error_at", "status_updated_at",
 ]
 
@@ -322,6 +323,12 @@ class CameraHealthMixin(serializers.Serializer):
         help_text="The state as the operator should see it: the stored state, or `stalled` when a running "
                   "camera's worker showed no progress for CAMERA_STALL_SECONDS.")
     stalled = serializers.SerializerMethodField()
+    analysis_rate_problem = serializers.SerializerMethodField(
+        help_text="Empty while the camera keeps its analysis rate; else why not: `stream: ...` (the stream "
+                  "sends fewer frames than analysis_fps) or `CPU: ...` (analysis takes longer than the interval).")
+
+    def get_analysis_rate_problem(self, obj) -> str:
+        return camera_rate_problem(obj)
 
     def get_health(self, obj) -> str:
         return camera_health_state(obj)
@@ -341,7 +348,7 @@ class CameraSerializer(CameraHealthMixin, serializers.ModelSerializer):
     class Meta:
         model = Camera
         fields = [
-            "id", "name", "location", "exhibit", "source", "source_kind",
+            "id", "name", "location", "exhibit", "source", "source_kind", "analysis_source", "analysis_fps",
             "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds",
             "events_per_second", "replay_realtime", "privacy_zones", *CAMERA_HEALTH_FIELDS,
         ]

@@ -57,14 +57,17 @@ class HaarFaceDetector:
 
     supports_regions = True
 
-    def detect(self, image: np.ndarray, regions: list[tuple[int, int, int, int]] | None = None) -> list[Detection]:
-        """Faces in the whole frame, or only inside `regions` (full-frame boxes)."""
+    def detect(self, image: np.ndarray, regions: list[tuple[int, int, int, int]] | None = None,
+               face_sizes: list[float | None] | None = None) -> list[Detection]:
+        """Faces in the whole frame, or only inside `regions` (full-frame boxes); `face_sizes`, per
+        region, the side of the face expected there (a tracked one), or None for any size."""
         gray = _to_gray(image)
         height, width = gray.shape[:2]
         scale = min(1.0, self.detection_width / float(width))
         min_side = max(12, int(round(self.min_face_size * scale)))
         found = []
-        for x0, y0, w0, h0 in [(0, 0, width, height)] if regions is None else regions:
+        boxes = [(0, 0, width, height)] if regions is None else regions
+        for (x0, y0, w0, h0), expected in zip(boxes, face_sizes or [None] * len(boxes)):
             x0, y0 = max(0, int(x0)), max(0, int(y0))
             x1, y1 = min(width, int(x0 + w0)), min(height, int(y0 + h0))
             # Crop first, then downscale only the crop.
@@ -74,8 +77,13 @@ class HaarFaceDetector:
             area = gray[y0:y1, x0:x1]
             if scale < 1.0:
                 area = cv2.resize(area, (small_w, small_h), interpolation=cv2.INTER_AREA)
-            hits = self.cascade.detectMultiScale(area, scaleFactor=self.scale_factor,
-                                                 minNeighbors=self.min_neighbors, minSize=(min_side, min_side))
+            low, high = min_side, 0
+            if expected:
+                # A tracked face changes size little between two detections.
+                low = max(min_side, int(expected * scale * 0.6))
+                high = int(expected * scale * 1.6) + 1
+            hits = self.cascade.detectMultiScale(area, scaleFactor=self.scale_factor, minNeighbors=self.min_neighbors,
+                                                 minSize=(low, low), maxSize=(high, high))
             sx, sy = (x1 - x0) / float(small_w), (y1 - y0) / float(small_h)
             found.extend(Detection(int(round(x0 + x * sx)), int(round(y0 + y * sy)), int(round(w * sx)),
                                    int(round(h * sy))) for (x, y, w, h) in (hits if len(hits) else []))

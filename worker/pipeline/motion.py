@@ -77,6 +77,13 @@ def merge(boxes: list[Box]) -> list[Box]:
     return boxes
 
 
+def refresh_box(box, min_face_size: int) -> Box:
+    """Where to look again for a tracked face: half a face around it covers its movement since its
+    last detection, and gives the cascade the context it needs at the crop's edge (at least 96 px)."""
+    side = max(2 * min_face_size, 48)
+    return grow(tuple(int(v) for v in box), 0.5, max(side, 96))
+
+
 class SearchPlanner:
     """Decides, per detection frame, the regions to scan (None = the whole frame)."""
 
@@ -139,9 +146,7 @@ class SearchPlanner:
             return None
         side = max(2 * self.min_face_size, 48)
         wanted = self._untracked_changes(previous, current, width, track_boxes)
-        # Half a face around it covers its movement since its last detection, and gives the
-        # cascade the context it needs at the crop's edge (at least 96 px for small faces).
-        wanted += [grow(tuple(int(v) for v in b), 0.5, max(side, 96)) for b in refresh_boxes]
+        wanted += [refresh_box(b, self.min_face_size) for b in refresh_boxes]
         regions = [c for c in (clip(b, width, height) for b in merge(wanted)) if c is not None]
         if sum(w * h for _, _, w, h in regions) > self.max_fraction * width * height:
             self._last_full = seconds

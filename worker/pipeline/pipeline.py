@@ -1,7 +1,9 @@
 """The one pipeline object: frame in -> tracked, classified faces out.
 
-`FacePipeline.process(frame)` detects faces (every `detect_every`-th frame, on a
-downscaled copy), moves/matches tracks, and classifies, in one batch, the
+`FacePipeline.process(frame)` analyses one frame the analysis gate let through
+(`gate`, at most `analysis_fps` frames a second; the reader asks it before it
+decodes a frame to colour): it detects faces (every `detect_every`-th analysed
+frame, on a downscaled copy), moves/matches tracks, and classifies, in one batch, the
 tracked faces that are due (a face is classified at most every
 `classify_interval` seconds, and only on frames where the detector saw it, so
 the crop is where the face really is). `run_camera`, the Celery segment task
@@ -24,7 +26,8 @@ import cv2
 import numpy as np
 
 from worker.pipeline.detector import FaceDetector
-from worker.pipeline.motion import SearchPlanner
+from worker.pipeline.gate import AnalysisGate
+from worker.pipeline.motion import SearchPlanner, clip, refresh_box
 from worker.pipeline.sources import Frame
 from worker.pipeline.tracker import IouTracker, Track
 from worker.pipeline.zones import AnalysisHours, ZoneGate
@@ -76,18 +79,39 @@ def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray |
     return image[y0:y1, x0:x1]
 
 
+def opencv_threads_set(threads: int) -> None:
+    """OpenCV's thread pool size for this process (PIPELINE_OPENCV_THREADS)."""
+    if cv2.getNumThreads() != threads:
+        cv2.setNumThreads(threads)
+
+
+def detect_interval(detect_every: int, analysis_fps: float, classify_interval: float) -> int:
+    """Analysed frames per detection: `detect_every`, but often enough that a face can be classified
+    `1 / classify_interval` times a second (it is only classified where the detector saw it)."""
+    detect_every = max(1, detect_every)
+    if analysis_fps > 0 and classify_interval > 0:
+        detect_every = min(detect_every, max(1, int(analysis_fps * classify_interval + 1e-9)))
+    return detect_every
+
+
 class FacePipeline:
     def __init__(self, *, detector: FaceDetector, classifier: Classifier, detect_every: int = 3,
                  classify_interval: float = 0.25, max_missed_seconds: float = 1.0,
                  snapshot_dir: Path | None = None, gate_by_motion: bool = True, full_scan_seconds: float = 2.0,
-                 zones: ZoneGate | None = None, hours: AnalysisHours | None = None):
+                 zones: ZoneGate | None = None, hours: AnalysisHours | None = None, analysis_fps: float = 0.0):
         self.detector = detector
         self.zones = zones or ZoneGate()
         self.hours = hours
         self.classifier = classifier
-        self.detect_every = max(1, int(detect_every))
         # Seconds between two classifications of one face; 0 classifies it on every detection.
         self.classify_interval = max(0.0, float(classify_interval))
+        self.gate = AnalysisGate(analysis_fps)
+        self.detect_every = detect_interval(int(detect_every), self.gate.analysis_fps, self.classify_interval)
+        # Analysed frames so far; every detect_every-th is a detection frame. Counted, not taken from
+        # frame numbers (the gate skips frames), and part of `state`, so a replay detects on the same frames.
+        self.analysed = 0
+        self.last_detection_index: int | None = None
+        self.last_analysed_index: int | None = None
         self.tracker = IouTracker(max_missed_seconds=max_missed_seconds)
         self.next_classify: dict[int, float] = {}  # track number -> seconds its next classification is due
         self.timer = StageTimer()
@@ -99,9 +123,11 @@ class FacePipeline:
 
     def _detect(self, frame: Frame) -> list | None:
         """This frame's detections, or None on a frame the detector skips."""
-        # Detection frames follow the absolute frame number, so re-running the same
-        # frames (a redelivered segment) detects on exactly the same frames.
-        detection_frame = frame.index % self.detect_every == 0
+        detection_frame = self.analysed % self.detect_every == 0
+        self.analysed += 1
+        self.last_analysed_index = frame.index
+        if detection_frame:
+            self.last_detection_index = frame.index
         if self.planner is None:
             return self.detector.detect(frame.image) if detection_frame else None
         gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
@@ -110,7 +136,9 @@ class FacePipeline:
             # Young tracks (velocity not yet known) are refreshed on every detection frame.
             refresh = [t.box for t in tracks if t.hits < 3 or self._due(t.number, frame.seconds)]
             regions = self.planner.regions(gray, frame.seconds, [t.box for t in tracks], refresh)
-            return self.detector.detect(gray, regions=regions)
+            if regions is None:
+                return self.detector.detect(gray)
+            return self.detector.detect(gray, regions=regions, face_sizes=self._face_sizes(gray, regions, refresh))
         # In between: only newcomers can be found; known faces keep their predicted boxes.
         regions = self.planner.newcomers(gray, [t.box for t in tracks])
         return self.detector.detect(gray, regions=regions) if regions else []
@@ -118,6 +146,13 @@ class FacePipeline:
     def privacy_update(self, *, zones: ZoneGate, hours: AnalysisHours | None) -> None:
         """Staff changed the camera's zones or its location's hours: they apply from the next frame."""
         self.zones, self.hours = zones, hours
+
+    def _face_sizes(self, gray: np.ndarray, regions: list, refresh: list) -> list[float | None]:
+        """Per region, the side of the one tracked face it was opened for (the detector then looks
+        only for faces about that big: a third of the cascade's work), or None (new, merged)."""
+        height, width = gray.shape[:2]
+        sides = {clip(refresh_box(b, self.planner.min_face_size), width, height): max(b[2], b[3]) for b in refresh}
+        return [sides.get(tuple(r)) for r in regions]
 
     def process(self, frame: Frame) -> FrameResult:
         self.timer.frames += 1
@@ -177,16 +212,18 @@ class FacePipeline:
         return next_due is None or seconds >= next_due - 1e-6
 
     def warm(self, frame: Frame) -> None:
-        """A frame before the resume point of a restored pipeline: only the planner looks at it."""
-        if self.planner is not None:
-            gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
-            self.planner.warm(gray, detection_frame=frame.index % self.detect_every == 0)
+        """A frame before the resume point of a restored pipeline: the planner takes in the last
+        detection frame and the last analysed one, as it did when they were processed."""
+        if self.planner is None or frame.index not in (self.last_detection_index, self.last_analysed_index):
+            return
+        gray = frame.image if frame.image.ndim == 2 else cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+        self.planner.warm(gray, detection_frame=frame.index == self.last_detection_index)
 
     def warm_from(self, position: int) -> int:
         """The first frame `warm` needs to see before resuming at `position` (the last detection frame)."""
-        if self.planner is None or position <= 0:
+        if self.planner is None or position <= 0 or self.last_detection_index is None:
             return position
-        return ((position - 1) // self.detect_every) * self.detect_every
+        return min(self.last_detection_index, position)
 
     def close_tracks(self) -> list[Track]:
         """End every open track (source finished)."""
@@ -197,10 +234,16 @@ class FacePipeline:
     def state(self) -> dict:
         return {"tracker": self.tracker.state(),
                 "next_classify": {str(k): v for k, v in self.next_classify.items()},
-                "planner": self.planner.state() if self.planner is not None else {}}
+                "planner": self.planner.state() if self.planner is not None else {},
+                "gate": self.gate.state(), "analysed": self.analysed,
+                "last_detection_index": self.last_detection_index, "last_analysed_index": self.last_analysed_index}
 
     def restore(self, state: dict) -> None:
         self.tracker.restore(state.get("tracker", {}))
+        self.gate.restore(state.get("gate", {}))
+        self.analysed = int(state.get("analysed", 0))
+        self.last_detection_index = state.get("last_detection_index")
+        self.last_analysed_index = state.get("last_analysed_index")
         self.next_classify = {int(k): float(v) for k, v in state.get("next_classify", {}).items()}
         if self.planner is not None:
             self.planner.restore(state.get("planner", {}))

@@ -57,7 +57,7 @@ from emotions.services.recording import recording_flush
 from worker.health import camera_health_record, database_connection_reset, database_error_remember, outage_log
 from worker.pipeline.camera_gates import CameraPreviewer, analysis_hours_for, idle_while_closed, zone_gate_for
 from worker.pipeline.detector import detector_create
-from worker.pipeline.pipeline import FacePipeline
+from worker.pipeline.pipeline import FacePipeline, opencv_threads_set
 from worker.pipeline.recorder import Recorder
 from worker.pipeline.sources import SourceError, reader_open, source_kind, source_label
 
@@ -73,12 +73,14 @@ class SegmentStats:
     faces: int
     events_written: int
     visits_written: int
-    fps: float
+    fps: float  # frames analysed per second
     ended_because: str  # "duration" | "max_frames" | "stopped" | "source_ended" | "error"
     error: str = ""
     stage_ms: dict | None = None  # mean milliseconds per frame for each stage
     already_ended: bool = False  # a file an earlier run had played to its end: nothing was read
     infrastructure: bool = False  # the error was the database or the broker being unreachable
+    input_frames: int = 0  # frames the source delivered (analysed or skipped by the analysis rate)
+    input_fps: float = 0.0
 
 
 @dataclass
@@ -183,12 +185,14 @@ def _ledger_record(camera_id: int, session: CameraSession, *, completed: bool) -
 
 def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = None) -> FacePipeline:
     """The pipeline object configured from a camera's settings (shared by every driver)."""
+    opencv_threads_set(settings.PIPELINE_OPENCV_THREADS)
     return FacePipeline(
         detector=detector_create(detector or getattr(settings, "PIPELINE_DETECTOR", "haar"),
                                  detection_width=camera.detection_width, min_face_size=camera.min_face_size),
         classifier=classifier,
         detect_every=camera.detect_every_n_frames,
         classify_interval=1.0 / camera.events_per_second,
+        analysis_fps=camera.analysis_fps,
         # Privacy: crops reach the disk only when staff turned debug snapshots on.
         snapshot_dir=(Path(settings.DEBUG_SNAPSHOT_DIR) / f"camera-{camera.pk}") if settings.DEBUG_SNAPSHOTS else None,
         zones=zone_gate_for(camera), hours=analysis_hours_for(camera.location),
@@ -214,6 +218,7 @@ def _reader_resume(source: str, ledger: dict | None, pipeline: FacePipeline, *, 
         if frame is None:
             break
         pipeline.warm(frame)
+    reader.gate = pipeline.gate.due  # from here on, only the frames due for analysis are decoded
     return reader
 
 
@@ -234,7 +239,8 @@ def _session_open(camera: Camera, source: str, classifier, *, realtime: bool, ke
         source_key = "l" + format(int(time.time() * 1000), "x")
         reader = reader_open(source, reconnect_after=settings.PIPELINE_RECONNECT_AFTER_SECONDS,
                              max_backoff=settings.PIPELINE_RECONNECT_MAX_BACKOFF_SECONDS,
-                             error_after=settings.PIPELINE_SOURCE_ERROR_AFTER_SECONDS)
+                             error_after=settings.PIPELINE_SOURCE_ERROR_AFTER_SECONDS, gate=pipeline.gate.due,
+                             max_lag=settings.PIPELINE_MAX_LAG_SECONDS)
     recorder = Recorder(camera_id=camera.pk, track_prefix=source_key,
                         writer=_writer_for(camera, getattr(classifier, "model_version_id", None)),
                         min_track_seconds=camera.min_track_seconds, flush_seconds=settings.PIPELINE_FLUSH_SECONDS)
@@ -403,6 +409,12 @@ def _segment_session(camera: Camera, source: str, classifier, *, realtime: bool,
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", message)
 
 
+def camera_analysis_source(camera: Camera, source_override: str | None = None) -> str:
+    """What the camera's pipeline reads: an override (run_camera --source), else its analysis
+    substream when it has one, else its source."""
+    return (source_override or camera.analysis_source or camera.source).strip()
+
+
 def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
                        should_continue: Callable[[], bool] | None = None,
                        max_frames: int | None = None, source_override: str | None = None,
@@ -419,7 +431,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         camera = Camera.objects.select_related("location", "exhibit").get(pk=camera_id)
     except Camera.DoesNotExist:
         return SegmentStats(0, 0, 0, 0, 0, 0.0, "error", f"camera {camera_id} does not exist")
-    source = (source_override or camera.source).strip()
+    source = camera_analysis_source(camera, source_override)
     started = time.monotonic()
     hours = analysis_hours_for(camera.location)
     if not hours.open_at(datetime.now(timezone.utc)):
@@ -450,7 +462,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
                   error="" if not reader.live or reader.state in ("running", "starting") else reader.last_error)
 
     faces0, events0, visits0 = recorder.totals.faces, recorder.totals.events_written, recorder.totals.visits_written
-    dropped0 = reader.frames_dropped
+    dropped0, position0 = reader.frames_dropped, reader.position
     timer = session.pipeline.timer
     timer_start = (dict(timer.seconds), timer.frames)
     loop = _Loop()
@@ -474,6 +486,7 @@ def camera_segment_run(*, camera_id: int, segment_id: str, max_seconds: float,
         events_written=recorder.totals.events_written - events0,
         visits_written=recorder.totals.visits_written - visits0,
         fps=round(loop.frames / elapsed, 2), ended_because=loop.ended_because,
+        input_frames=reader.position - position0, input_fps=round((reader.position - position0) / elapsed, 2),
         error=loop.error or loop.database_error,
         stage_ms={k: round(1000.0 * (v - timer_start[0].get(k, 0.0)) / max(timer.frames - timer_start[1], 1), 3)
                   for k, v in timer.seconds.items()},
@@ -507,7 +520,8 @@ def _segment_end(camera_id: int, session: CameraSession, health: _Health, stats:
         state = Camera.State.RUNNING
     media_minutes = ((loop.last_seconds - loop.first_seconds) / 60.0) if loop.frames > 1 else 0.0
     health.report(
-        state, last_frame_at=loop.last_frame_at, fps=stats.fps, frames_dropped=reader.frames_dropped,
+        state, last_frame_at=loop.last_frame_at, fps=stats.fps, input_fps=stats.input_fps,
+        frames_dropped=reader.frames_dropped,
         faces_per_minute=round(stats.faces / media_minutes, 2) if media_minutes > 0 else 0.0,
         **({"error": reader.last_error} if state == Camera.State.ERROR else {}),
     )
@@ -517,6 +531,7 @@ def _segment_end(camera_id: int, session: CameraSession, health: _Health, stats:
 class RunTotals:
     segments: int = 0
     frames: int = 0
+    input_frames: int = 0
     frames_dropped: int = 0
     faces: int = 0
     events_written: int = 0
@@ -530,6 +545,10 @@ class RunTotals:
     @property
     def fps(self) -> float:
         return self.frames / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def input_fps(self) -> float:
+        return self.input_frames / self.seconds if self.seconds > 0 else 0.0
 
 
 def camera_run(*, camera_id: int, source_override: str | None = None, duration: float | None = None,
@@ -557,7 +576,7 @@ def camera_run(*, camera_id: int, source_override: str | None = None, duration: 
             realtime=realtime, classifier=classifier,
         )
         totals.segments += 1
-        for name in ("frames", "frames_dropped", "faces", "events_written", "visits_written"):
+        for name in ("frames", "input_frames", "frames_dropped", "faces", "events_written", "visits_written"):
             setattr(totals, name, getattr(totals, name) + getattr(stats, name))
         totals.stage_ms = stats.stage_ms or totals.stage_ms
         if on_segment is not None:

@@ -1,10 +1,17 @@
 """Frame sources: video files, live streams (RTSP / HTTP MJPEG) and local devices.
 
+A reader may be given a `gate` (the pipeline's analysis rate, gate.py): it
+still takes in every frame, but decodes to colour (`retrieve`) and returns only
+the frames the gate wants at their media time; the others are grabbed and
+skipped (`frames_skipped`), which saves the colour conversion and, in the
+consumer, everything else.
+
 Files are read synchronously, every frame, at full speed (or paced to real
 time when asked: no frame before the wall-clock time it stands for), so the same file always yields the same frames with the same
-media times. Live sources are read by a thread that keeps only the newest
-frame: a consumer that falls behind skips frames (counted in `frames_dropped`)
-instead of lagging further and further behind the camera. A live source that
+media times. Live sources are read by a thread that keeps the frames not yet
+taken for at most `max_lag` seconds (0: only the newest; the runner uses
+PIPELINE_MAX_LAG_SECONDS): a consumer that falls behind skips frames (counted
+in `frames_dropped`) instead of lagging further and further behind the camera. A live source that
 delivers nothing for `reconnect_after` seconds is released and reopened with
 exponential back-off, capped low (2 s by default) so a stream that comes back
 is used within about that long; a failed open is probed to say why (HTTP 404,
@@ -20,14 +27,17 @@ import os
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
+
+from worker.pipeline.mjpeg import mjpeg_capture_open
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +71,13 @@ def source_kind(source: str) -> str:
     return "file"
 
 
-def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture:
+def _capture_open(source: str, timeout_seconds: float = 5.0):
+    """A cv2.VideoCapture, or for an HTTP MJPEG stream a capture that decodes only retrieved frames."""
     kind = source_kind(source)
+    if kind == "http":
+        capture = mjpeg_capture_open(source.strip(), max(timeout_seconds, 0.5))
+        if capture is not None:
+            return capture
     if kind == "device":
         capture = cv2.VideoCapture(int(source))
     elif kind == "file":
@@ -79,6 +94,12 @@ def _capture_open(source: str, timeout_seconds: float = 5.0) -> cv2.VideoCapture
     return capture
 
 
+# Asked with a frame's media seconds: analyse it? (AnalysisGate.due); None: every frame.
+Gate = Optional[Callable[[float], bool]]
+
+# Frames a live reader keeps for a held-up consumer, whatever max_lag says (a 1080p frame is 6 MB).
+MAX_WAITING_FRAMES = 4
+
 # A paced file that fell further behind the clock than this resumes pacing from where it is.
 CATCH_UP_SECONDS = 60.0
 
@@ -93,8 +114,10 @@ class VideoFileReader:
     live = False
 
     def __init__(self, path: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
-                 realtime: bool = False, keepalive: Callable[[], object] | None = None):
+                 realtime: bool = False, keepalive: Callable[[], object] | None = None, gate: Gate = None):
         self.path = path
+        self.gate = gate
+        self.frames_skipped = 0
         p = Path(path)
         if not p.is_file():
             raise SourceError(f"video file not found: {path}")
@@ -131,13 +154,20 @@ class VideoFileReader:
     def read(self, timeout: float = 0.0) -> Frame | None:
         if self.ended:
             return None
-        ok, image = self.capture.read()
+        while True:
+            if not self.capture.grab():
+                self.ended = True
+                return None
+            index = self.next_index
+            self.next_index += 1
+            seconds = index / self.fps
+            if self.gate is None or self.gate(seconds):
+                break
+            self.frames_skipped += 1  # grabbed, never converted to colour
+        ok, image = self.capture.retrieve()
         if not ok or image is None:
             self.ended = True
             return None
-        index = self.next_index
-        self.next_index += 1
-        seconds = index / self.fps
         captured_at = self.clock_anchor + timedelta(seconds=seconds)
         if self.realtime:
             self._pace(captured_at)
@@ -197,7 +227,9 @@ def source_failure_reason(source: str, timeout: float = 2.0) -> str:
 class LiveStreamReader:
     """A thread reads the stream as fast as it delivers; `read()` returns the newest frame.
 
-    Frames the consumer never took are counted in `frames_dropped`. When no frame
+    Frames the consumer never took are counted in `frames_dropped` (with a gate: frames
+    due for analysis that a slow consumer missed); frames the gate passes over are
+    grabbed but not decoded to colour (`frames_skipped`). When no frame
     arrives for `reconnect_after` seconds the capture is released and reopened,
     waiting 0.5 s, 1 s, 2 s ... up to `max_backoff` between attempts, and back to
     0.5 s after a success. After `error_after` seconds without a frame the state
@@ -207,8 +239,11 @@ class LiveStreamReader:
     live = True
 
     def __init__(self, source: str, *, reconnect_after: float = 5.0, max_backoff: float = 2.0,
-                 error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
+                 error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None,
+                 gate: Gate = None, max_lag: float = 0.0):
         self.source = source
+        self.gate = gate
+        self.frames_skipped = 0
         self.reconnect_after = reconnect_after
         self.max_backoff = max_backoff
         self.error_after = error_after
@@ -221,8 +256,11 @@ class LiveStreamReader:
         self.last_error = ""
         self.state = "starting"
         self._cond = threading.Condition()
-        self._latest: Frame | None = None
-        self._taken_index = -1
+        # Frames not yet taken, at most `max_lag` seconds older than the newest: a consumer that
+        # is briefly held up (the CPU is shared) catches up instead of missing due frames; one
+        # that stays behind loses the oldest (`frames_dropped`). 0: only the newest is kept.
+        self.max_lag = max(0.0, max_lag)
+        self._waiting: deque[Frame] = deque()
         self._stop = threading.Event()
         self._started = time.monotonic()
         self._last_frame_mono = time.monotonic()   # restarts at each opening: the stall timer
@@ -285,20 +323,10 @@ class LiveStreamReader:
                     self._stop.wait(backoff)
                     backoff = min(backoff * 2, self.max_backoff)
                     continue
-            ok, image = self._capture.read()
-            now = time.monotonic()
-            if ok and image is not None:
-                self._last_frame_mono = self._last_good_mono = now
-                with self._cond:
-                    if self._latest is not None and self._latest.index != self._taken_index:
-                        self.frames_dropped += 1
-                    self._latest = Frame(image=image, index=self.frames_read,
-                                         seconds=now - self._started,
-                                         captured_at=datetime.now(timezone.utc))
-                    self.frames_read += 1
-                    self._cond.notify_all()
+            if self._take_frame():
                 self._set_state("running")
                 continue
+            now = time.monotonic()
             # No frame: a stream that stalls (or ends) is reopened after `reconnect_after`.
             if now - self._last_frame_mono >= self.reconnect_after or not self._capture.isOpened():
                 self._capture.release()
@@ -310,22 +338,46 @@ class LiveStreamReader:
             else:
                 self._stop.wait(0.05)
 
+    def _take_frame(self) -> bool:
+        """Grab the next frame; decode it to colour and offer it only if the gate wants it."""
+        if not self._capture.grab():
+            return False
+        now = time.monotonic()
+        self._last_frame_mono = self._last_good_mono = now
+        index, seconds = self.frames_read, now - self._started
+        self.frames_read += 1
+        if self.gate is not None and not self.gate(seconds):
+            self.frames_skipped += 1
+            return True
+        ok, image = self._capture.retrieve()
+        if not ok or image is None:
+            return False
+        with self._cond:
+            self._waiting.append(Frame(image=image, index=index, seconds=seconds,
+                                       captured_at=datetime.now(timezone.utc)))
+            while len(self._waiting) > 1 and (seconds - self._waiting[0].seconds > self.max_lag
+                                              or len(self._waiting) > MAX_WAITING_FRAMES):
+                self._waiting.popleft()
+                self.frames_dropped += 1
+            self._cond.notify_all()
+        return True
+
     def read(self, timeout: float = 1.0) -> Frame | None:
         """The newest frame not yet returned, waiting up to `timeout` seconds for one."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._latest is None or self._latest.index == self._taken_index:
+            while not self._waiting:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._stop.is_set():
                     return None
                 self._cond.wait(remaining)
-            frame = self._latest
-            self._taken_index = frame.index
+            frame = self._waiting.popleft()
             return frame
 
     def close(self) -> None:
         self._stop.set()
         with self._cond:
+            self._waiting.clear()
             self._cond.notify_all()
         self._thread.join(timeout=5)
         # A thread still inside a blocking read (up to reconnect_after) releases the capture
@@ -346,10 +398,11 @@ def source_label(source: str) -> str:
 
 def reader_open(source: str, *, start_frame: int = 0, clock_anchor: datetime | None = None,
                 realtime: bool = False, keepalive: Callable[[], object] | None = None, reconnect_after: float = 5.0, max_backoff: float = 2.0,
-                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None):
+                error_after: float = 30.0, on_state: Callable[[str, str], None] | None = None, gate: Gate = None,
+                max_lag: float = 0.0):
     """The right reader for a camera source string."""
     if source_kind(source) == "file":
         return VideoFileReader(os.path.expanduser(source.strip()), start_frame=start_frame,
-                               clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive)
+                               clock_anchor=clock_anchor, realtime=realtime, keepalive=keepalive, gate=gate)
     return LiveStreamReader(source, reconnect_after=reconnect_after, max_backoff=max_backoff,
-                            error_after=error_after, on_state=on_state)
+                            error_after=error_after, on_state=on_state, gate=gate, max_lag=max_lag)

@@ -25,7 +25,8 @@ def _call(*args) -> str:
 
 def test_it_runs_the_demo_into_the_database_and_replays_it_idempotently(tmp_path):
     out = _call("run_demo", "--seconds", "8", "--video", str(tmp_path / "demo.avi"))
-    assert "Demo done: frames=200" in out and "ended=source_ended" in out
+    # 8 s at 25 fps read, analysed at the default 10 per second.
+    assert "Demo done: frames=80 " in out and "input_frames=200 " in out and "ended=source_ended" in out
     camera = Camera.objects.get(name="demo-camera")
     assert camera.exhibit is not None and camera.location.name == "Demo Hall"
     visits = Visit.objects.filter(camera=camera, exhibit=camera.exhibit)

@@ -28,7 +28,8 @@ def camera_lookup(value: str) -> Camera:
 
 
 def totals_line(totals: RunTotals) -> str:
-    return (f"frames={totals.frames} fps={totals.fps:.1f} dropped={totals.frames_dropped} faces={totals.faces} "
+    return (f"frames={totals.frames} fps={totals.fps:.1f} input_frames={totals.input_frames} "
+            f"input_fps={totals.input_fps:.1f} dropped={totals.frames_dropped} faces={totals.faces} "
             f"visits={totals.visits_written} events={totals.events_written} segments={totals.segments} "
             f"ended={totals.ended_because}")
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("camera", help="camera id or name")
         parser.add_argument("--source", help="read this URL/device/file instead of the camera's source")
         limit = parser.add_mutually_exclusive_group()
-        limit.add_argument("--max-frames", type=int, help="stop after this many frames")
+        limit.add_argument("--max-frames", type=int, help="stop after this many analysed frames")
         limit.add_argument("--duration", type=float, help="stop after this many seconds")
         parser.add_argument("--realtime", action="store_true", help="pace a video file to its own frame rate")
         parser.add_argument(
@@ -95,5 +96,7 @@ class Command(BaseCommand):
 
     def _segment_report(self, stats: SegmentStats) -> None:
         if self.verbosity >= 2:
-            self.stdout.write(f"  segment: frames={stats.frames} fps={stats.fps:.1f} faces={stats.faces} "
+            self.stdout.write(f"  segment: frames={stats.frames} fps={stats.fps:.2f} input_frames={stats.input_frames} "
+                              f"input_fps={stats.input_fps:.2f} dropped={stats.frames_dropped} faces={stats.faces} "
                               f"visits={stats.visits_written} events={stats.events_written} ended={stats.ended_because}")
+            self.stdout.flush()
