@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "cameras",
+    "devices",
     "emotions",
     "analytics",
     "worker",
@@ -140,6 +141,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token auth whose wrong tokens count as failed sign-ins of the address (see below).
         "museum_site.login_throttle.ThrottledTokenAuthentication",
+        # Edge devices: `Authorization: Device <token>`, one camera's reads and writes (devices/).
+        "devices.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -154,6 +157,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets used by more than one field get one name (imported lazily, by drf-spectacular).
+    "ENUM_NAME_OVERRIDES": {
+        "EmotionEnum": "analytics.api.serializers.LEGACY_EMOTION_CHOICES",
+        "StateEnum": "cameras.models.Camera.State",
+        "DeviceStateEnum": "devices.models.Device.State",
+        "DeviceHeartbeatStateEnum": "devices.models.HEARTBEAT_STATES",
+    },
 }
 
 # Celery: only the production mode (one worker per camera) needs a broker;
