@@ -246,6 +246,22 @@ if INGEST_MAX_ITEMS < 1 or INGEST_MAX_BYTES < 1:
     raise ValueError(f"INGEST_MAX_ITEMS={INGEST_MAX_ITEMS} and INGEST_MAX_BYTES={INGEST_MAX_BYTES} must be positive")
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, INGEST_MAX_BYTES)
 
+# MQTT (analytics/mqtt_publisher.py, `manage.py mqtt_publish`): retained JSON per location
+# for Node-RED and home automation. Off while MQTT_URL is empty.
+MQTT_URL = env_str("MQTT_URL")  # mqtt://[user:password@]host[:1883], mqtts://... for TLS (port 8883)
+MQTT_USERNAME = env_str("MQTT_USERNAME")  # over the URL's user, if set
+MQTT_PASSWORD = env_str("MQTT_PASSWORD")
+MQTT_CA_FILE = env_str("MQTT_CA_FILE")  # mqtts: the broker's CA (default: the system's)
+MQTT_TOPIC_PREFIX = env_str("MQTT_TOPIC_PREFIX", "museum").strip("/")
+MQTT_SUMMARY_SECONDS = env_float("MQTT_SUMMARY_SECONDS", 60.0)  # every retained message again this often
+MQTT_POLL_SECONDS = env_float("MQTT_POLL_SECONDS", 5.0)  # how often changes are looked for
+MQTT_THRESHOLD = env_float("MQTT_THRESHOLD", 0.6)  # the summaries' confidence threshold, as the REST default
+MQTT_PUBLISH_VISITS = env_bool("MQTT_PUBLISH_VISITS", False)  # <prefix>/<location>/visit per finished visit
+# A visit is finished once no flush has extended it for this long (a camera flushes every 2 s).
+MQTT_VISIT_QUIET_SECONDS = env_float("MQTT_VISIT_QUIET_SECONDS", 10.0)
+if MQTT_POLL_SECONDS <= 0 or MQTT_SUMMARY_SECONDS <= 0 or not 0.0 <= MQTT_THRESHOLD <= 1.0:
+    raise ValueError("MQTT_POLL_SECONDS and MQTT_SUMMARY_SECONDS must be positive, MQTT_THRESHOLD within 0..1")
+
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
