@@ -208,14 +208,14 @@ def ingest_schema(summary: str, *, request, result, what: str):
     )
 
 
-def ingest_response(request, ingest) -> Response:
+def ingest_response(request, ingest, *, key: str) -> Response:
     """The ingest's answer: 201 when something was created, 200 when not, 400/403/413 saying why."""
     if (too_large := ingest_body_too_large(request)) is not None:
         return too_large
     try:
         body = request.data
     except ParseError as exc:
-        problem = {"index": None, "id": None, "errors": {"body": str(exc.detail)}}
+        problem = {"index": None, "id": None, "errors": {key: str(exc.detail)}}
         return Response({"detail": str(exc.detail), "errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
     device = request_device(request)
     try:
@@ -243,7 +243,7 @@ class EventsView(APIView):
     @ingest_schema("Bulk ingest of events from edge devices (staff or device)", request=s.IngestRequestDoc,
                    result=s.IngestResultDoc, what="Idempotent: an id already stored is counted as a duplicate.")
     def post(self, request):
-        return ingest_response(request, events_ingest)
+        return ingest_response(request, events_ingest, key="events")
 
 
 class _Echo:
@@ -286,7 +286,7 @@ class VisitsView(APIView):
                    what="Idempotent: an id already stored is set to what was sent (a visit grows while its "
                         "visitor stays; the last send wins), so re-sending changes nothing.")
     def post(self, request):
-        return ingest_response(request, visits_ingest)
+        return ingest_response(request, visits_ingest, key="visits")
 
 
 class ProtectedDeleteMixin:
