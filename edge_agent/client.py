@@ -1,6 +1,7 @@
 """The server's API as the agent uses it, over urllib (no third-party HTTP client)."""
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -35,7 +36,7 @@ class ServerClient:
         except urllib.error.HTTPError as exc:
             status, content = exc.code, exc.read()
             raw = False  # errors are JSON
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as exc:
             raise ServerUnreachable(f"{method} {url}: {getattr(exc, 'reason', exc)}") from exc
         if status >= 500 or status == 429:
             raise ServerUnreachable(f"{method} {url}: HTTP {status}")

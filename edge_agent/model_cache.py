@@ -46,7 +46,7 @@ class ModelCache:
         folder = self.root / sha256
         spec = model_artifact.read_spec(folder)
         model_file = model_artifact.tflite_path(folder, spec.get("default_variant") or "float")
-        if _sha256(model_file) != sha256:
+        if not model_file.is_file() or _sha256(model_file) != sha256:
             raise model_artifact.ArtifactError(f"{model_file}: checksum differs from {sha256}")
         classifier = EmotionClassifier(folder, **self.classifier_options)
         classifier.sha256 = sha256
@@ -89,10 +89,12 @@ class ModelCache:
             if answer.status != 200:
                 raise model_artifact.ArtifactError(f"model info: HTTP {answer.status} {json.dumps(answer.body)[:200]}")
             meta = answer.body
-            if not (self.root / meta["sha256"]).is_dir():
+            try:
+                classifier = self._load(meta["sha256"])
+            except model_artifact.ArtifactError:  # not cached yet, or the cached copy is damaged
                 log.info("downloading model %s (%s, %d bytes)", meta["name"], meta["variant"], meta["size"])
                 self._download(client, meta)
-            classifier = self._load(meta["sha256"])
+                classifier = self._load(meta["sha256"])
         except (ServerUnreachable, model_artifact.ArtifactError, KeyError, TypeError, ValueError) as exc:
             self.problem = f"{type(exc).__name__}: {exc}"
             log.warning("using the last good model: %s", self.problem)
