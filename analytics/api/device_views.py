@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import BasePermission
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -62,25 +62,14 @@ class DeviceModelView(APIView):
         return Response(s.DeviceModelSerializer(data).data)
 
 
-class TfliteRenderer(BaseRenderer):
-    """Lets a client ask for the file by its type (Accept: application/octet-stream)."""
-
-    media_type = "application/octet-stream"
-    format = "tflite"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else JSONRenderer().render(data)
-
-
 class DeviceModelFileView(APIView):
     permission_classes = [DeviceOnly]
-    renderer_classes = [JSONRenderer, TfliteRenderer]
+    renderer_classes = [JSONRenderer]
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are JSON whatever the client accepted, as the schema says.
-        if isinstance(response, Response) and response.status_code >= 400:
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
+    def perform_content_negotiation(self, request, force=False):
+        # The file itself bypasses renderers; errors are JSON whatever the client accepts
+        # (Accept: application/octet-stream gets its 401/403/503 as JSON, as the schema says, not 406).
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(summary="The active model's .tflite (device token); check its SHA-256 (ETag)",
                    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 503: MODEL_UNAVAILABLE_503})

@@ -71,6 +71,8 @@ class IngestItemDoc(serializers.Serializer):
     confidence = serializers.FloatField(min_value=0.0, max_value=1.0)
     scores = serializers.DictField(child=serializers.FloatField(), required=False)
     track_id = serializers.CharField(max_length=64, required=False)
+    visit = serializers.CharField(max_length=60, required=False,
+                                  help_text="The id of this event's visit, sent to POST /api/visits/ before.")
 
 
 class IngestRequestDoc(serializers.Serializer):
@@ -394,7 +396,8 @@ class DeviceSerializer(serializers.ModelSerializer):
 
 
 class VisitIngestItemDoc(serializers.Serializer):
-    id = serializers.CharField(max_length=60, help_text="Client-chosen unique id; re-sending it updates the visit.")
+    id = serializers.RegexField(r"^[A-Za-z0-9._:\-]{1,60}$",
+                                help_text="Client-chosen unique id; re-sending it updates the visit.")
     started_at = serializers.DateTimeField(help_text="ISO 8601; without an offset it is local time (TIME_ZONE).")
     ended_at = serializers.DateTimeField(help_text="Not before started_at, at most 24 h after it.")
     dominant_emotion = serializers.ChoiceField(choices=LEGACY_EMOTION_CHOICES, help_text="Any case.")
