@@ -154,6 +154,7 @@ class Agent:
         heartbeat.start()
         log.info("camera %r (%s): source %s, model %s; %d batches queued from before",
                  settings["name"], settings["id"], source, self.classifier.name, len(self.outbox))
+        self.started = time.monotonic()  # fps counts the frames' time, not the start-up's
         try:
             ended = self._frames(pipeline, recorder)
             recorder.flush()
