@@ -225,39 +225,43 @@ def item_places(item: dict, places: IngestPlaces, errors: dict[str, str]) -> tup
     return camera, location, exhibit
 
 
-def _build_event(item: dict, places: IngestPlaces, now: datetime, errors: dict[str, str]) -> EmotionEvent | None:
-    """The event an item describes, or None with `errors` filled (field -> reason)."""
-    for field in REQUIRED_FIELDS:
+def item_fields_checked(item: dict, errors: dict[str, str], *, required: tuple, optional: tuple,
+                        checks: tuple) -> dict:
+    """The checked values of an item's fields (field -> value); missing, unknown and bad fields go
+    to `errors`, and so do a bad `id` and `track_id` (every ingest has both)."""
+    for field in required:
         if item.get(field) is None:
             errors[field] = "is required"
     for field in item:
-        if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-            errors[field] = f"unknown field (allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
-
+        if field not in required + optional:
+            errors[field] = f"unknown field (allowed: {', '.join(required + optional)})"
     client_id = item.get("id")
     if client_id is not None and not (isinstance(client_id, str) and CLIENT_ID.match(client_id)):
         errors["id"] = "must be a string of 1-60 letters, digits or . _ : - (a UUID is ideal)"
-
     fields: dict = {}
-    checks = (
-        ("timestamp", lambda v: ingest_timestamp(v, now)),
-        ("emotion", ingest_emotion),
-        ("confidence", _number_0_1),
-        ("scores", ingest_scores),
-    )
     for field, check in checks:
         if item.get(field) is not None:
             try:
                 fields[field] = check(item[field])
             except ValueError as exc:
                 errors[field] = str(exc)
-
     track_id = item.get("track_id")
     if track_id is not None and not (
         isinstance(track_id, str) and len(track_id) <= 64 and control_character_problem(track_id) is None
     ):
         errors["track_id"] = "must be a string of at most 64 characters, without control characters"
+    return fields
 
+
+def _build_event(item: dict, places: IngestPlaces, now: datetime, errors: dict[str, str]) -> EmotionEvent | None:
+    """The event an item describes, or None with `errors` filled (field -> reason)."""
+    fields = item_fields_checked(item, errors, required=REQUIRED_FIELDS, optional=OPTIONAL_FIELDS, checks=(
+        ("timestamp", lambda v: ingest_timestamp(v, now)),
+        ("emotion", ingest_emotion),
+        ("confidence", _number_0_1),
+        ("scores", ingest_scores),
+    ))
+    client_id, track_id = item.get("id"), item.get("track_id")
     camera, location, exhibit = item_places(item, places, errors)
     visit = _visit_of(item, places, camera, location, errors)
 

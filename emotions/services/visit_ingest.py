@@ -19,17 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from cameras.models import Camera
-from cameras.validators import control_character_problem
 from emotions.models import Visit
 from emotions.services.ingest import (
     CLIENT_ID,
-    IngestTooLarge,
     IngestPlaces,
+    IngestTooLarge,
     event_key_for,
     ingest_emotion,
     ingest_items_of,
     ingest_scores,
     ingest_timestamp,
+    item_fields_checked,
     item_places,
     items_for_camera,
     items_validated,
@@ -64,25 +64,11 @@ def _seconds(value) -> float:
 
 
 def _fields_checked(item: dict, now: datetime, errors: dict[str, str]) -> dict:
-    for field in REQUIRED_FIELDS:
-        if item.get(field) is None:
-            errors[field] = "is required"
-    for field in item:
-        if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-            errors[field] = f"unknown field (allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
-    client_id = item.get("id")
-    if client_id is not None and not (isinstance(client_id, str) and CLIENT_ID.match(client_id)):
-        errors["id"] = "must be a string of 1-60 letters, digits or . _ : - (a UUID is ideal)"
-    fields: dict = {}
-    checks = (("started_at", lambda v: ingest_timestamp(v, now)), ("ended_at", lambda v: ingest_timestamp(v, now)),
-              ("dominant_emotion", ingest_emotion), ("mean_scores", ingest_scores),
-              ("dwell_seconds", _seconds), ("frames_classified", _count))
-    for field, check in checks:
-        if item.get(field) is not None:
-            try:
-                fields[field] = check(item[field])
-            except ValueError as exc:
-                errors[field] = str(exc)
+    fields = item_fields_checked(item, errors, required=REQUIRED_FIELDS, optional=OPTIONAL_FIELDS, checks=(
+        ("started_at", lambda v: ingest_timestamp(v, now)), ("ended_at", lambda v: ingest_timestamp(v, now)),
+        ("dominant_emotion", ingest_emotion), ("mean_scores", ingest_scores),
+        ("dwell_seconds", _seconds), ("frames_classified", _count),
+    ))
     if "started_at" in fields and "ended_at" in fields:
         span = (fields["ended_at"] - fields["started_at"]).total_seconds()
         if span < 0:
@@ -92,11 +78,6 @@ def _fields_checked(item: dict, now: datetime, errors: dict[str, str]) -> dict:
         elif fields.get("dwell_seconds", 0.0) > span + 1.0:
             errors["dwell_seconds"] = f"is longer than the visit ({span:.3f} s from started_at to ended_at)"
         fields.setdefault("dwell_seconds", max(span, 0.0))
-    track_id = item.get("track_id")
-    if track_id is not None and not (
-        isinstance(track_id, str) and len(track_id) <= 64 and control_character_problem(track_id) is None
-    ):
-        errors["track_id"] = "must be a string of at most 64 characters, without control characters"
     return fields
 
 
