@@ -103,10 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     def ask_stop(signum, frame):  # finish the frame, queue what is buffered, exit
         agent.stop_asked = True
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, ask_stop)
+    previous = {sig: signal.signal(sig, ask_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return agent.run()
     except AgentError as exc:
         logging.getLogger("edge_agent").error("%s", exc)
         return 2
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
