@@ -4,11 +4,24 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.utils import timezone
+
+from devices.models import Device
 from emotions import model_artifact
 from emotions.models import ModelVersion
 from emotions.services.model_versions import active_model_version_ensure, model_version_artifact_path
+
+
+# Four missed heartbeats (every 15 s by default) and the device counts as offline.
+OFFLINE_AFTER = timedelta(seconds=60)
+
+
+def device_is_offline(device: Device, *, now: datetime | None = None) -> bool:
+    """Not heard from for OFFLINE_AFTER (or never): the admin and the MQTT camera state say so."""
+    return device.last_contact_at is None or device.last_contact_at < (now or timezone.now()) - OFFLINE_AFTER
 
 
 @dataclass(frozen=True)

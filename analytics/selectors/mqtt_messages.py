@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from analytics.selectors.summary import legacy_summary
 from cameras.models import Camera, Location
 from cameras.selectors import camera_health_state
+from devices.selectors import device_is_offline
 from emotions.filters import EventFilter
 from emotions.labels import legacy_name
 from emotions.models import Visit
@@ -57,7 +58,8 @@ def camera_state_messages(*, prefix: str) -> dict[str, dict]:
             "enabled": camera.enabled, "state": camera_health_state(camera), "last_error": camera.last_error,
             "last_error_at": _iso(camera.last_error_at),
             "device": None if device is None else {
-                "name": device.name, "state": device.state, "agent_version": device.agent_version,
+                "name": device.name, "state": device.state, "online": not device_is_offline(device),
+                "agent_version": device.agent_version,
                 "last_error": device.last_error, "queued": device.queued, "dropped": device.dropped,
             },
         }
@@ -69,7 +71,7 @@ def camera_state_changed(old: dict | None, new: dict) -> bool:
     if old is None:
         return True
     keys = ("state", "enabled", "last_error")
-    device_keys = ("state", "last_error", "agent_version")
+    device_keys = ("state", "online", "last_error", "agent_version")
     old_device, new_device = old.get("device") or {}, new.get("device") or {}
     return (any(old.get(k) != new.get(k) for k in keys)
             or any(old_device.get(k) != new_device.get(k) for k in device_keys))

@@ -1,4 +1,6 @@
 """A device's heartbeat: its state, version, queue and last contact, shown in the admin's device list."""
+from datetime import timedelta
+
 import pytest
 
 from devices.models import Device
@@ -20,6 +22,10 @@ def test_it_records_the_heartbeat_and_the_admin_shows_it(device_api, admin_clien
 
     page = admin_client.get("/admin/devices/device/").content.decode()
     assert "pi-hall-a" in page and "Buffering (server was unreachable)" in page and "1.0.0" in page
+    assert "online" in page and "offline" not in page
+
+    Device.objects.update(last_contact_at=device.last_contact_at - timedelta(minutes=2))
+    assert "offline" in admin_client.get("/admin/devices/device/").content.decode()
 
 
 @pytest.mark.django_db
