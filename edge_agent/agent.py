@@ -62,10 +62,15 @@ def event_item(row: EventRow) -> dict:
             "track_id": row.track_id, "visit": row.visit_key[:CLIENT_ID_LENGTH]}
 
 
-def outbox_writer(outbox: Outbox, sender: Sender):
-    """The recorder's writer: a flush becomes one queued batch (never fails, never blocks on the network)."""
+def outbox_writer(outbox: Outbox, sender: Sender, *, model_version: int | None = None):
+    """The recorder's writer: a flush becomes one queued batch (never fails, never blocks on the network).
+
+    Rows carry the server's id of the model that classified them, as the server's own workers record it."""
+    stamp = {"model_version": model_version} if model_version else {}
+
     def write(visits: list[VisitRow], events: list[EventRow]) -> RecordingResult:
-        queued = outbox.put({"visits": [visit_item(v) for v in visits], "events": [event_item(e) for e in events]})
+        queued = outbox.put({"visits": [{**visit_item(v), **stamp} for v in visits],
+                             "events": [{**event_item(e), **stamp} for e in events]})
         if not queued:
             log.error("local queue full (%d batches): a batch of %d visits and %d events was dropped",
                       outbox.max_batches, len(visits), len(events))
@@ -142,7 +147,8 @@ class Agent:
         self.sender = Sender(self.client, self.outbox)
         pipeline = pipeline_for_settings(settings, self.classifier, detector=config.detector)
         recorder = recorder_for_settings(settings, track_prefix=track_prefix_for(source),
-                                         writer=outbox_writer(self.outbox, self.sender),
+                                         writer=outbox_writer(self.outbox, self.sender,
+                                                             model_version=self.classifier.model_version_id),
                                          flush_seconds=config.flush_seconds)
         try:
             self.reader = reader_open(source, clock_anchor=config.clock_anchor,

@@ -1,6 +1,7 @@
 """The model the server says is active, downloaded once, checked, kept; the last good one if not.
 
     cache/models/<sha256>/  spec.json, labels.txt, model_<variant>.tflite
+    cache/models/<sha256>/server.json   the server's ModelVersion id and name for it
     cache/models/current    the sha256 of the last model that loaded
 
 A download is accepted only when its size and SHA-256 match what the server
@@ -21,6 +22,9 @@ from emotions import model_artifact
 from worker.ml.classifier import EmotionClassifier
 
 log = logging.getLogger(__name__)
+
+
+SERVER_FILE = "server.json"
 
 
 class NoModel(Exception):
@@ -50,6 +54,9 @@ class ModelCache:
             raise model_artifact.ArtifactError(f"{model_file}: checksum differs from {sha256}")
         classifier = EmotionClassifier(folder, **self.classifier_options)
         classifier.sha256 = sha256
+        origin = folder / SERVER_FILE  # which ModelVersion on the server: rows record it, offline too
+        if origin.is_file():
+            classifier.model_version_id = json.loads(origin.read_text()).get("model_version")
         return classifier
 
     def _download(self, client: ServerClient, meta: dict) -> None:
@@ -68,6 +75,8 @@ class ModelCache:
         (staging / model_artifact.TFLITE_FILES[spec.get("default_variant") or "float"]).write_bytes(answer.body)
         model_artifact.write_json(staging / model_artifact.SPEC_FILE, spec)
         (staging / model_artifact.LABELS_FILE).write_text("\n".join(spec["labels"]) + "\n", encoding="utf-8")
+        model_artifact.write_json(staging / SERVER_FILE, {"model_version": meta.get("model_version"),
+                                                          "name": meta.get("name")})
         shutil.rmtree(self.root / sha256, ignore_errors=True)
         os.replace(staging, self.root / sha256)
 
@@ -99,7 +108,7 @@ class ModelCache:
             self.problem = f"{type(exc).__name__}: {exc}"
             log.warning("using the last good model: %s", self.problem)
             return self._last_good()
-        classifier.model_version_id = meta.get("model_version")
+        classifier.model_version_id = meta.get("model_version") or classifier.model_version_id
         self._remember(meta["sha256"])
         self.problem = ""
         return classifier

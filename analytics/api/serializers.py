@@ -73,6 +73,7 @@ class IngestItemDoc(serializers.Serializer):
     track_id = serializers.CharField(max_length=64, required=False)
     visit = serializers.CharField(max_length=60, required=False,
                                   help_text="The id of this event's visit, sent to POST /api/visits/ before.")
+    model_version = serializers.IntegerField(required=False, help_text="The ModelVersion id that classified it.")
 
 
 class IngestRequestDoc(serializers.Serializer):
@@ -409,6 +410,7 @@ class VisitIngestItemDoc(serializers.Serializer):
     frames_classified = serializers.IntegerField(min_value=0, required=False)
     mean_scores = serializers.DictField(child=serializers.FloatField(), required=False)
     track_id = serializers.CharField(max_length=64, required=False)
+    model_version = serializers.IntegerField(required=False, help_text="The ModelVersion id that classified it.")
 
 
 class VisitIngestRequestDoc(serializers.Serializer):

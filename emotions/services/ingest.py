@@ -25,7 +25,7 @@ from django.utils import timezone
 from cameras.models import Camera, Exhibit, Location
 from cameras.validators import control_character_problem
 from emotions.labels import EMOTIONS, parse_label
-from emotions.models import EmotionEvent, Visit
+from emotions.models import EmotionEvent, ModelVersion, Visit
 from emotions.time_bounds import event_time_problem
 
 EVENT_KEY_PREFIX = "api:"
@@ -33,7 +33,7 @@ EVENT_KEY_PREFIX = "api:"
 CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,60}$")
 
 REQUIRED_FIELDS = ("id", "timestamp", "emotion", "confidence")
-OPTIONAL_FIELDS = ("location", "camera", "exhibit", "scores", "track_id", "visit")
+OPTIONAL_FIELDS = ("location", "camera", "exhibit", "scores", "track_id", "visit", "model_version")
 
 
 @dataclass(frozen=True)
@@ -166,12 +166,13 @@ def ingest_scores(value) -> dict[str, float]:
 
 @dataclass
 class IngestPlaces:
-    """Every location, camera and exhibit a batch names, fetched with one query each."""
+    """Every location, camera, exhibit, visit and model version a batch names, fetched with one query each."""
 
     locations: dict[str, Location]
     cameras: dict[int, Camera]
     exhibits: dict[int, Exhibit]
     visits: dict[str, Visit]
+    model_versions: dict[int, ModelVersion]
 
     @classmethod
     def for_items(cls, items: list) -> IngestPlaces:
@@ -185,8 +186,10 @@ class IngestPlaces:
         exhibit_ids = {item["exhibit"] for item in dicts if _is_id(item.get("exhibit"))}
         visit_keys = {event_key_for(item["visit"]) for item in dicts
                       if isinstance(item.get("visit"), str) and CLIENT_ID.match(item["visit"])}
+        version_ids = {item["model_version"] for item in dicts if _is_id(item.get("model_version"))}
         return cls(
             visits={v.visit_key: v for v in Visit.objects.filter(visit_key__in=visit_keys)},
+            model_versions={v.pk: v for v in ModelVersion.objects.filter(pk__in=version_ids)},
             locations={loc.name: loc for loc in Location.objects.filter(name__in=names)},
             cameras={cam.pk: cam for cam in Camera.objects.filter(pk__in=camera_ids)},
             exhibits={ex.pk: ex for ex in Exhibit.objects.filter(pk__in=exhibit_ids)},
@@ -264,6 +267,7 @@ def _build_event(item: dict, places: IngestPlaces, now: datetime, errors: dict[s
     client_id, track_id = item.get("id"), item.get("track_id")
     camera, location, exhibit = item_places(item, places, errors)
     visit = _visit_of(item, places, camera, location, errors)
+    model_version = item_model_version(item, places, errors)
 
     if errors:
         return None
@@ -277,9 +281,21 @@ def _build_event(item: dict, places: IngestPlaces, now: datetime, errors: dict[s
         scores=fields.get("scores"),
         track_id=track_id or "",
         visit=visit,
+        model_version=model_version,
         source=EmotionEvent.Source.API,
         event_key=event_key_for(client_id),
     )
+
+
+def item_model_version(item: dict, places: IngestPlaces, errors: dict[str, str]) -> ModelVersion | None:
+    """The model version (id) that classified the item, if it says (an edge device: the model it downloaded)."""
+    value = item.get("model_version")
+    if value is None:
+        return None
+    version = places.model_versions.get(value) if _is_id(value) else None
+    if version is None:
+        errors["model_version"] = f"no model version with id {value!r}"
+    return version
 
 
 def _visit_of(item: dict, places: IngestPlaces, camera, location, errors: dict[str, str]) -> Visit | None:

@@ -30,13 +30,15 @@ from emotions.services.ingest import (
     ingest_scores,
     ingest_timestamp,
     item_fields_checked,
+    item_model_version,
     item_places,
     items_for_camera,
     items_validated,
 )
 
 REQUIRED_FIELDS = ("id", "started_at", "ended_at", "dominant_emotion")
-OPTIONAL_FIELDS = ("location", "camera", "exhibit", "dwell_seconds", "frames_classified", "mean_scores", "track_id")
+OPTIONAL_FIELDS = ("location", "camera", "exhibit", "dwell_seconds", "frames_classified", "mean_scores", "track_id",
+                   "model_version")
 _UPDATE_FIELDS = ["ended_at", "dwell_seconds", "frames_classified", "mean_scores", "dominant_emotion"]
 # A visit is one visitor in front of one camera: longer than a day is a device's clock gone wrong.
 MAX_VISIT_SECONDS = 24 * 3600
@@ -85,6 +87,7 @@ def _build_visit(item: dict, places: IngestPlaces, known: dict[str, Visit], now:
                  errors: dict[str, str]) -> Visit | None:
     fields = _fields_checked(item, now, errors)
     camera, location, exhibit = item_places(item, places, errors)
+    model_version = item_model_version(item, places, errors)
     key = event_key_for(item["id"]) if isinstance(item.get("id"), str) else None
     stored = known.get(key)
     if stored is not None and location is not None and (
@@ -96,7 +99,7 @@ def _build_visit(item: dict, places: IngestPlaces, known: dict[str, Visit], now:
         camera=camera, location=location, exhibit=exhibit, track_id=item.get("track_id") or "",
         started_at=fields["started_at"], ended_at=fields["ended_at"], dwell_seconds=fields["dwell_seconds"],
         frames_classified=fields.get("frames_classified", 0), mean_scores=fields.get("mean_scores") or {},
-        dominant_emotion=fields["dominant_emotion"], visit_key=key,
+        dominant_emotion=fields["dominant_emotion"], model_version=model_version, visit_key=key,
     )
 
 

@@ -54,7 +54,7 @@ def test_it_rejects_the_whole_batch_listing_every_bad_item(staff_api, museum):  
         visit(3, dominant_emotion="bored", frames_classified=-1),
         visit(4, dwell_seconds=500),
         visit(5, camera=999999),
-        visit(6, location="Nowhere", colour="red"),
+        visit(6, location="Nowhere", colour="red", model_version=999999),
         visit(1),
         "not an object",
     ]
@@ -66,6 +66,7 @@ def test_it_rejects_the_whole_batch_listing_every_bad_item(staff_api, museum):  
     assert set(errors[2]) == {"dominant_emotion", "frames_classified"}
     assert "longer than the visit" in errors[3]["dwell_seconds"]
     assert "no camera" in errors[4]["camera"] and "unknown field" in errors[5]["colour"]
+    assert errors[5]["model_version"] == "no model version with id 999999"
     assert "repeats the id of item 0" in errors[6]["id"] and errors[7] == {"item": "must be a JSON object"}
     assert "7 of 8 visits are invalid; nothing was stored" == response.json()["detail"]
     assert not api_visits()

@@ -25,11 +25,15 @@ def test_it_reads_its_own_cameras_settings(device_api, museum):  # noqa: F811
 
 @pytest.mark.django_db
 def test_it_writes_its_cameras_visits_and_events_without_naming_the_camera(device_api, museum):  # noqa: F811
-    assert device_api.post("/api/visits/", [VISIT], format="json").json() == {"received": 1, "created": 1, "updated": 0}
-    assert device_api.post("/api/events/", [EVENT], format="json").status_code == 201
+    version = device_api.get("/api/device/model/").json()["model_version"]
+    visit_item, event_item = {**VISIT, "model_version": version}, {**EVENT, "model_version": version}
+    assert device_api.post("/api/visits/", [visit_item], format="json").json() == {
+        "received": 1, "created": 1, "updated": 0}
+    assert device_api.post("/api/events/", [event_item], format="json").status_code == 201
     visit, event = Visit.objects.get(visit_key="api:v-1"), EmotionEvent.objects.get(event_key="api:e-1")
     assert (visit.camera, visit.location, visit.exhibit) == (museum.cam_hall, museum.hall, museum.mona_lisa)
     assert (event.camera, event.visit, event.source) == (museum.cam_hall, visit, EmotionEvent.Source.API)
+    assert visit.model_version_id == event.model_version_id == version
 
 
 @pytest.mark.django_db

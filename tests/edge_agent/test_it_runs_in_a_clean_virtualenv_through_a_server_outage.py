@@ -16,7 +16,7 @@ import pytest
 
 from devices.models import Device
 from devices.services import device_create
-from emotions.models import EmotionEvent, Visit
+from emotions.models import EmotionEvent, ModelVersion, Visit
 from tests.edge_agent.edge_tools import (
     ABSENT_FROM_THE_AGENT,
     REPO,
@@ -110,6 +110,9 @@ def test_it_loses_nothing_and_doubles_nothing_through_a_server_outage(tmp_path):
     assert events_of(camera_b, anchor_b) == expected_events
     assert visits_of(camera_b, anchor_b) == expected_visits
     assert EmotionEvent.objects.filter(camera=camera_b, visit__isnull=True).count() == 0
+    active = ModelVersion.objects.get(is_active=True)
+    assert set(EmotionEvent.objects.filter(camera=camera_b).values_list("model_version", flat=True)) == {active.pk}
+    assert set(Visit.objects.filter(camera=camera_b).values_list("model_version", flat=True)) == {active.pk}
     seen_offline = EmotionEvent.objects.filter(camera=camera_b, timestamp__gte=stopped_wall,
                                                timestamp__lt=restarted_wall).count()
     assert seen_offline > 0, "faces seen while the site was away reach it afterwards"
