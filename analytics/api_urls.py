@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from analytics.api import views
+from analytics.api import device_views, views
 
 router = DefaultRouter()
 router.register("locations", views.LocationViewSet, basename="location")
@@ -20,6 +20,10 @@ urlpatterns = [
     path("events/", views.EventsView.as_view(), name="events"),
     path("events.csv", views.EventsCsvView.as_view(), name="events-csv"),
     path("visits/", views.VisitsView.as_view(), name="visits"),
+    path("device/camera/", device_views.DeviceCameraView.as_view(), name="device-camera"),
+    path("device/model/", device_views.DeviceModelView.as_view(), name="device-model"),
+    path("device/model/file/", device_views.DeviceModelFileView.as_view(), name="device-model-file"),
+    path("device/heartbeat/", device_views.DeviceHeartbeatView.as_view(), name="device-heartbeat"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a separate file (?script): the page needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

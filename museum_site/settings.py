@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "cameras",
+    "devices",
     "emotions",
     "analytics",
     "worker",
@@ -141,6 +142,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token auth whose wrong tokens count as failed sign-ins of the address (see below).
         "museum_site.login_throttle.ThrottledTokenAuthentication",
+        # Edge devices: `Authorization: Device <token>`, one camera's reads and writes (devices/).
+        "devices.authentication.DeviceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -155,6 +158,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets used by more than one field get one name (imported lazily, by drf-spectacular).
+    "ENUM_NAME_OVERRIDES": {
+        "EmotionEnum": "analytics.api.serializers.LEGACY_EMOTION_CHOICES",
+        "StateEnum": "cameras.models.Camera.State",
+        "DeviceStateEnum": "devices.models.Device.State",
+        "DeviceHeartbeatStateEnum": "devices.models.HEARTBEAT_STATES",
+    },
 }
 
 # Celery: only the production mode (one worker per camera) needs a broker;
@@ -260,6 +270,22 @@ PRIVACY_PREVIEW_SECONDS = env_int("PRIVACY_PREVIEW_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-daily": {"task": "emotions.tasks.purge_expired", "schedule": 24 * 3600.0},
 }
+
+# MQTT (analytics/mqtt_publisher.py, `manage.py mqtt_publish`): retained JSON per location
+# for Node-RED and home automation. Off while MQTT_URL is empty.
+MQTT_URL = env_str("MQTT_URL")  # mqtt://[user:password@]host[:1883], mqtts://... for TLS (port 8883)
+MQTT_USERNAME = env_str("MQTT_USERNAME")  # over the URL's user, if set
+MQTT_PASSWORD = env_str("MQTT_PASSWORD")
+MQTT_CA_FILE = env_str("MQTT_CA_FILE")  # mqtts: the broker's CA (default: the system's)
+MQTT_TOPIC_PREFIX = env_str("MQTT_TOPIC_PREFIX", "museum").strip("/")
+MQTT_SUMMARY_SECONDS = env_float("MQTT_SUMMARY_SECONDS", 60.0)  # every retained message again this often
+MQTT_POLL_SECONDS = env_float("MQTT_POLL_SECONDS", 5.0)  # how often changes are looked for
+MQTT_THRESHOLD = env_float("MQTT_THRESHOLD", 0.6)  # the summaries' confidence threshold, as the REST default
+MQTT_PUBLISH_VISITS = env_bool("MQTT_PUBLISH_VISITS", False)  # <prefix>/<location>/visit per finished visit
+# A visit is finished once no flush has extended it for this long (a camera flushes every 2 s).
+MQTT_VISIT_QUIET_SECONDS = env_float("MQTT_VISIT_QUIET_SECONDS", 10.0)
+if MQTT_POLL_SECONDS <= 0 or MQTT_SUMMARY_SECONDS <= 0 or not 0.0 <= MQTT_THRESHOLD <= 1.0:
+    raise ValueError("MQTT_POLL_SECONDS and MQTT_SUMMARY_SECONDS must be positive, MQTT_THRESHOLD within 0..1")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from devices.authentication import request_device
+
 # Created by the data migration analytics/migrations/0001_viewer_group.py.
 VIEWER_GROUP = "viewer"
 
@@ -25,3 +27,12 @@ class StaffWritesViewersRead(BasePermission):
         if request.method in SAFE_METHODS:
             return user_can_read_reports(user)
         return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+class DevicesIngest(StaffWritesViewersRead):
+    """The ingest routes: StaffWritesViewersRead, and an edge device may POST (its own camera's rows)."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method == "POST" and request_device(request) is not None:
+            return True
+        return super().has_permission(request, view)

@@ -13,7 +13,7 @@ DRF and from our views, the same for every route of a kind:
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer
@@ -41,6 +41,18 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
             ]},
             "minProperties": 1,
         }
+
+
+class DeviceTokenScheme(OpenApiAuthenticationExtension):
+    """Edge devices' `Authorization: Device <token>` (devices.authentication), beside people's tokenAuth."""
+
+    target_class = "devices.authentication.DeviceTokenAuthentication"
+    name = "deviceTokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "Edge device token (manage.py create_device): `Device <token>`."}
 
 
 def _write_400():

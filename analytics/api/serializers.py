@@ -6,12 +6,16 @@ the OpenAPI schema.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cameras.models import Camera, Exhibit, Location
-from cameras.privacy_rules import opening_hours_validate, privacy_zones_validate
+from cameras.privacy_rules import opening_hours_parse, opening_hours_validate, privacy_zones_validate
 from cameras.selectors import broker_reachable, camera_health_state, camera_is_stalled, camera_rate_problem
+from cameras.validators import control_character_problem
+from devices.models import HEARTBEAT_STATES, Device
 from emotions.labels import EMOTIONS, SENTIMENTS, legacy_name
 from emotions.models import EmotionEvent, Visit
 
@@ -57,16 +61,23 @@ class VisitSerializer(serializers.ModelSerializer):
 # --- bulk ingest (documentation of the request; emotions.services.ingest validates) ---
 
 
+# One enum in the schema for every field that takes an emotion (settings' ENUM_NAME_OVERRIDES).
+LEGACY_EMOTION_CHOICES = [legacy_name(e) for e in EMOTIONS]
+
+
 class IngestItemDoc(serializers.Serializer):
     id = serializers.CharField(max_length=60, help_text="Client-chosen unique id (a UUID); re-sending it adds nothing.")
     timestamp = serializers.DateTimeField(help_text="ISO 8601; without an offset it is local time (TIME_ZONE).")
     location = serializers.CharField(required=False, help_text="Location name; required unless camera is given.")
     camera = serializers.IntegerField(required=False, help_text="Camera id; its location and exhibit are used.")
     exhibit = serializers.IntegerField(required=False, help_text="Exhibit id (must be in the location).")
-    emotion = serializers.ChoiceField(choices=[legacy_name(e) for e in EMOTIONS], help_text="Any case.")
+    emotion = serializers.ChoiceField(choices=LEGACY_EMOTION_CHOICES, help_text="Any case.")
     confidence = serializers.FloatField(min_value=0.0, max_value=1.0)
     scores = serializers.DictField(child=serializers.FloatField(), required=False)
     track_id = serializers.CharField(max_length=64, required=False)
+    visit = serializers.CharField(max_length=60, required=False,
+                                  help_text="The id of this event's visit, sent to POST /api/visits/ before.")
+    model_version = serializers.IntegerField(required=False, help_text="The ModelVersion id that classified it.")
 
 
 class IngestRequestDoc(serializers.Serializer):
@@ -384,3 +395,126 @@ class CameraStatusSerializer(CameraHealthMixin, serializers.ModelSerializer):
         if "broker_reachable" not in self.context:
             self.context["broker_reachable"] = broker_reachable()
         return self.context["broker_reachable"]
+
+
+# --- edge devices (Authorization: Device <token>; see docs/edge.md) -------------------
+
+# What an edge device needs to run its camera's pipeline as the server would. Fields added
+# to Camera for detection (privacy zones, analysis settings) belong in this list too.
+CAMERA_SETTINGS_FIELDS = [
+    "id", "name", "location", "location_name", "exhibit", "source", "analysis_source", "analysis_fps",
+    "detection_width", "detect_every_n_frames", "min_face_size", "min_track_seconds", "events_per_second",
+    "replay_realtime", "privacy_zones", "analysis_hours",
+]
+
+
+class DeviceAnalysisHoursSerializer(serializers.Serializer):
+    """When the camera may analyse (its location's hours, closures, staff flag), as the pipeline's
+    AnalysisHours takes it: the device applies it to every frame, as the server's workers do."""
+
+    time_zone = serializers.CharField(help_text="The museum's TIME_ZONE: hours and closures are local.")
+    weekly = serializers.DictField(
+        child=serializers.ListField(child=serializers.ListField(child=serializers.IntegerField(), min_length=2,
+                                                                max_length=2)),
+        allow_null=True,
+        help_text='Weekday (0 = Monday) -> [[start, end], ...] in minutes after midnight, end exclusive; '
+                  'null: no hours set, open at any time.',
+    )
+    closures = serializers.ListField(child=serializers.ListField(child=serializers.DateField(), min_length=2,
+                                                                 max_length=2),
+                                     help_text="[[first day, last day], ...]: closed, whatever the hours.")
+    staff_area = serializers.BooleanField(help_text="A staff area: never analysed.")
+
+
+class DeviceCameraSettingsSerializer(serializers.ModelSerializer):
+    """The device's camera: where it is, its detection settings, privacy zones and analysis hours."""
+
+    location_name = serializers.CharField(source="location.name", read_only=True)
+    privacy_zones = serializers.ListField(child=PrivacyZoneSerializer(), read_only=True)
+    analysis_hours = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeviceAnalysisHoursSerializer)
+    def get_analysis_hours(self, camera: Camera) -> dict:
+        location = camera.location
+        weekly = opening_hours_parse(location.opening_hours)
+        return DeviceAnalysisHoursSerializer({
+            "time_zone": settings.TIME_ZONE,
+            "weekly": {str(day): [list(span) for span in spans] for day, spans in weekly.items()} or None,
+            "closures": [list(days) for days in location.closures.values_list("first_day", "last_day")],
+            "staff_area": location.staff_area,
+        }).data
+
+    class Meta:
+        model = Camera
+        fields = CAMERA_SETTINGS_FIELDS
+        read_only_fields = fields
+
+
+class DeviceModelSerializer(serializers.Serializer):
+    name = serializers.CharField(source="version.name", help_text="The active ModelVersion's name.")
+    model_version = serializers.IntegerField(source="version.pk", help_text="The active ModelVersion's id.")
+    variant = serializers.CharField(help_text="The .tflite served: int8 where the artifact has it, else float.")
+    size = serializers.IntegerField(help_text="Bytes of the .tflite.")
+    sha256 = serializers.CharField(help_text="SHA-256 of the .tflite, hex: check it after the download.")
+    spec = serializers.DictField(help_text="The artifact's spec.json (labels, input size, TTA...), its "
+                                           "default_variant set to the variant served.")
+    file_url = serializers.CharField(help_text="Where to download the .tflite (GET, same token).")
+
+
+class DeviceHeartbeatSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=HEARTBEAT_STATES)
+    agent_version = serializers.CharField(max_length=40, required=False, default="")
+    queued = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, default=0,
+                                      help_text="Batches waiting in the device's local queue.")
+    dropped = serializers.IntegerField(min_value=0, max_value=2**62, required=False, default=0,
+                                       help_text="Batches dropped since the device's queue was created.")
+    fps = serializers.FloatField(min_value=0.0, max_value=10000.0, required=False, default=0.0)
+    frames = serializers.IntegerField(min_value=0, max_value=2**62, required=False, default=0)
+    model_sha256 = serializers.RegexField(r"^([0-9a-f]{64})?$", required=False, default="")
+    last_error = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+    def validate(self, attrs):
+        if (problem := control_character_problem(attrs.get("agent_version", ""))) is not None:
+            raise serializers.ValidationError({"agent_version": [problem]})
+        if "\x00" in attrs.get("last_error", ""):  # PostgreSQL text can't hold NUL
+            raise serializers.ValidationError({"last_error": ["must not contain NUL characters"]})
+        return attrs
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Device
+        fields = ["id", "name", "camera", "state", "agent_version", "last_contact_at", "queued", "dropped", "fps",
+                  "frames", "model_sha256", "last_error"]
+        read_only_fields = fields
+
+
+class VisitIngestItemDoc(serializers.Serializer):
+    id = serializers.RegexField(r"^[A-Za-z0-9._:\-]{1,60}$",
+                                help_text="Client-chosen unique id; re-sending it updates the visit.")
+    started_at = serializers.DateTimeField(help_text="ISO 8601; without an offset it is local time (TIME_ZONE).")
+    ended_at = serializers.DateTimeField(help_text="Not before started_at, at most 24 h after it.")
+    dominant_emotion = serializers.ChoiceField(choices=LEGACY_EMOTION_CHOICES, help_text="Any case.")
+    location = serializers.CharField(required=False, help_text="Location name; required unless camera is given.")
+    camera = serializers.IntegerField(required=False, help_text="Camera id; a device's own camera by default.")
+    exhibit = serializers.IntegerField(required=False, help_text="Exhibit id (must be in the location).")
+    dwell_seconds = serializers.FloatField(min_value=0.0, required=False,
+                                           help_text="Default: ended_at - started_at.")
+    frames_classified = serializers.IntegerField(min_value=0, required=False)
+    mean_scores = serializers.DictField(child=serializers.FloatField(), required=False)
+    track_id = serializers.CharField(max_length=64, required=False)
+    model_version = serializers.IntegerField(required=False, help_text="The ModelVersion id that classified it.")
+
+
+class VisitIngestRequestDoc(serializers.Serializer):
+    visits = VisitIngestItemDoc(
+        many=True,
+        help_text="At most INGEST_MAX_ITEMS (default 10000) per request and INGEST_MAX_BYTES (default 8 MiB) "
+        "in all. A bare JSON list is accepted too.",
+    )
+
+
+class VisitIngestResultDoc(serializers.Serializer):
+    received = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField(help_text="Items whose id was already stored: set to what was sent.")

@@ -27,7 +27,7 @@ from analytics.api.params import (
     reject_unknown_params,
     threshold_from_params,
 )
-from analytics.api.permissions import StaffWritesViewersRead
+from analytics.api.permissions import DevicesIngest, StaffWritesViewersRead
 from analytics.api.request_limits import ingest_body_too_large, ingest_too_large_response
 from analytics.selectors.events import event_list
 from analytics.selectors.exhibits import exhibit_engagement
@@ -39,8 +39,10 @@ from cameras.models import Camera, Exhibit, Location
 from cameras.services import camera_disable, camera_enable
 from emotions.legacy_export import legacy_csv_rows
 from emotions.legacy_format import LEGACY_COLUMNS
+from devices.authentication import request_device
 from emotions.services.audit import audit_export
-from emotions.services.ingest import IngestRejected, IngestTooLarge, events_ingest
+from emotions.services.ingest import IngestForbidden, IngestRejected, IngestTooLarge, events_ingest
+from emotions.services.visit_ingest import visits_ingest
 
 # YYYY-MM-DD, optionally a time and an offset; within emotions.time_bounds (docs/api.md).
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$"
@@ -189,8 +191,49 @@ def list_schema(summary: str, response, ok=200, paginated=False):
     return extend_schema(summary=summary, parameters=parameters, responses={ok: response, 400: PROBLEM_400})
 
 
+def ingest_schema(summary: str, *, request, result, what: str):
+    return extend_schema(
+        summary=summary,
+        description=(
+            f"All or nothing: if any item is invalid, nothing is stored and the 400 lists each bad item "
+            f"(index, id, field -> reason). {what} A device token writes only its own camera's rows: items "
+            "get its camera, and naming another camera is a 403 (nothing stored)."
+        ),
+        request=request,
+        responses={
+            201: result, 200: result, 400: s.IngestRejectedDoc,
+            403: OpenApiResponse(s.ErrorDetailDoc, description="Not staff nor a device, or a device writing "
+                                                               "another camera's rows."),
+            413: OpenApiResponse(s.IngestTooLargeDoc, description="More items or bytes than the limits it names."),
+            415: OpenApiResponse(s.ErrorDetailDoc, description="The body is not application/json."),
+        },
+    )
+
+
+def ingest_response(request, ingest, *, key: str) -> Response:
+    """The ingest's answer: 201 when something was created, 200 when not, 400/403/413 saying why."""
+    if (too_large := ingest_body_too_large(request)) is not None:
+        return too_large
+    try:
+        body = request.data
+    except ParseError as exc:
+        problem = {"index": None, "id": None, "errors": {key: str(exc.detail)}}
+        return Response({"detail": str(exc.detail), "errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
+    device = request_device(request)
+    try:
+        result = ingest(items=body, only_camera=device.camera if device else None)
+    except IngestTooLarge as exc:
+        return ingest_too_large_response(str(exc), received_items=exc.received)
+    except IngestRejected as exc:
+        return Response({"detail": str(exc), "errors": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
+    except IngestForbidden as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+    payload = {name: getattr(result, name) for name in result.__dataclass_fields__}
+    return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
 class EventsView(APIView):
-    permission_classes = [StaffWritesViewersRead]
+    permission_classes = [DevicesIngest]
     parser_classes = [JSONParser]  # edge devices send JSON; a form can't hold a batch
 
     @list_schema("Emotion events, oldest first (cursor-paginated)", s.PaginatedEventsDoc, paginated=True)
@@ -199,35 +242,10 @@ class EventsView(APIView):
             self, request, selector=event_list, pagination=EventCursorPagination, serializer=s.EventSerializer
         )
 
-    @extend_schema(
-        summary="Bulk ingest from edge devices (staff)",
-        description=(
-            "All or nothing: if any item is invalid, nothing is stored and the 400 lists each bad item "
-            "(index, id, field -> reason). Idempotent: an id already stored is counted as a duplicate."
-        ),
-        request=s.IngestRequestDoc,
-        responses={
-            201: s.IngestResultDoc, 200: s.IngestResultDoc, 400: s.IngestRejectedDoc,
-            413: OpenApiResponse(s.IngestTooLargeDoc, description="More items or bytes than the limits it names."),
-            415: OpenApiResponse(s.ErrorDetailDoc, description="The body is not application/json."),
-        },
-    )
+    @ingest_schema("Bulk ingest of events from edge devices (staff or device)", request=s.IngestRequestDoc,
+                   result=s.IngestResultDoc, what="Idempotent: an id already stored is counted as a duplicate.")
     def post(self, request):
-        if (too_large := ingest_body_too_large(request)) is not None:
-            return too_large
-        try:
-            body = request.data
-        except ParseError as exc:
-            problem = {"index": None, "id": None, "errors": {"events": str(exc.detail)}}
-            return Response({"detail": str(exc.detail), "errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            result = events_ingest(items=body)
-        except IngestTooLarge as exc:
-            return ingest_too_large_response(str(exc), received_items=exc.received)
-        except IngestRejected as exc:
-            return Response({"detail": str(exc), "errors": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
-        payload = {"received": result.received, "created": result.created, "duplicates": result.duplicates}
-        return Response(payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+        return ingest_response(request, events_ingest, key="events")
 
 
 class _Echo:
@@ -257,13 +275,21 @@ class EventsCsvView(APIView):
 
 
 class VisitsView(APIView):
-    permission_classes = [StaffWritesViewersRead]
+    permission_classes = [DevicesIngest]
+    parser_classes = [JSONParser]
 
     @list_schema("Visits (tracked faces), newest first (cursor-paginated)", s.PaginatedVisitsDoc, paginated=True)
     def get(self, request):
         return filtered_page(
             self, request, selector=visit_list, pagination=VisitCursorPagination, serializer=s.VisitSerializer
         )
+
+    @ingest_schema("Bulk ingest of visits from edge devices (staff or device)", request=s.VisitIngestRequestDoc,
+                   result=s.VisitIngestResultDoc,
+                   what="Idempotent: an id already stored is set to what was sent (a visit grows while its "
+                        "visitor stays; the last send wins), so re-sending changes nothing.")
+    def post(self, request):
+        return ingest_response(request, visits_ingest, key="visits")
 
 
 class ProtectedDeleteMixin:

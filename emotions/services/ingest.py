@@ -5,6 +5,11 @@ rejects the whole batch with a list of every problem (index, id, field,
 reason); nothing is written then. Items carry a client-supplied `id`, stored
 as the event_key "api:<id>", so a device that retries after a timeout adds
 nothing the second time (the first write wins).
+
+An event may name its visit (`visit`: the client id the visit was sent with to
+POST /api/visits/, emotions/services/visit_ingest.py), sent before it. A device
+token may write only its own camera's rows (`only_camera`): items without a
+camera get it, an item naming another camera is forbidden (403, nothing stored).
 """
 from __future__ import annotations
 
@@ -20,15 +25,15 @@ from django.utils import timezone
 from cameras.models import Camera, Exhibit, Location
 from cameras.validators import control_character_problem
 from emotions.labels import EMOTIONS, parse_label
-from emotions.models import EmotionEvent
+from emotions.models import EmotionEvent, ModelVersion, Visit
 from emotions.time_bounds import event_time_problem
 
 EVENT_KEY_PREFIX = "api:"
 # event_key is 64 characters; the prefix takes 4.
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,60}$")
+CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,60}$")
 
 REQUIRED_FIELDS = ("id", "timestamp", "emotion", "confidence")
-OPTIONAL_FIELDS = ("location", "camera", "exhibit", "scores", "track_id")
+OPTIONAL_FIELDS = ("location", "camera", "exhibit", "scores", "track_id", "visit", "model_version")
 
 
 @dataclass(frozen=True)
@@ -50,36 +55,57 @@ class IngestRejected(Exception):
 class IngestTooLarge(Exception):
     """More items than INGEST_MAX_ITEMS: nothing was read further, nothing stored."""
 
-    def __init__(self, *, received: int):
+    def __init__(self, *, received: int, noun: str = "events"):
         self.received = received
         super().__init__(
-            f"{received} events in one request; at most {settings.INGEST_MAX_ITEMS} items "
+            f"{received} {noun} in one request; at most {settings.INGEST_MAX_ITEMS} items "
             f"and {settings.INGEST_MAX_BYTES} bytes per request (INGEST_MAX_ITEMS, INGEST_MAX_BYTES): "
             "send them in several requests; nothing was stored"
         )
 
 
-def ingest_items_of(body) -> list:
-    """The list of items in a request body: a bare list, or {"events": [...]}.
+def ingest_items_of(body, key: str = "events") -> list:
+    """The list of items in a request body: a bare list, or {"events": [...]} (`key`: "visits" for visits).
 
     Raises IngestRejected (index None) for any other shape, saying what was sent.
     """
     if isinstance(body, list):
         return body
     if isinstance(body, dict):
-        extra = sorted(set(body) - {"events"})
+        extra = sorted(set(body) - {key})
         if extra:
-            problem = f"unknown key(s) {', '.join(map(repr, extra))}: the object holds only 'events'"
-        elif not isinstance(body.get("events"), list):
-            problem = f"'events' must be a list of event objects, got {_json_type(body.get('events'))}"
+            problem = f"unknown key(s) {', '.join(map(repr, extra))}: the object holds only '{key}'"
+        elif not isinstance(body.get(key), list):
+            problem = f"'{key}' must be a list of {key[:-1]} objects, got {_json_type(body.get(key))}"
         else:
-            return body["events"]
+            return body[key]
     else:
-        problem = f"the body must be a list of events or an object {{\"events\": [...]}}, got {_json_type(body)}"
+        problem = f"the body must be a list of {key} or an object {{\"{key}\": [...]}}, got {_json_type(body)}"
     raise IngestRejected(
-        [{"index": None, "id": None, "errors": {"events": problem}}], received=0,
-        detail=f"Not a batch of events ({problem}); nothing was stored",
+        [{"index": None, "id": None, "errors": {key: problem}}], received=0,
+        detail=f"Not a batch of {key} ({problem}); nothing was stored",
     )
+
+
+class IngestForbidden(Exception):
+    """A device's batch names a camera that is not the device's: nothing stored (403)."""
+
+
+def items_for_camera(items: list, camera: Camera | None) -> list:
+    """A device's items: each gets the device's camera unless it names one; naming another is forbidden."""
+    if camera is None:
+        return items
+    scoped = []
+    for index, item in enumerate(items):
+        if isinstance(item, dict):
+            named = item.get("camera")
+            if named is not None and named != camera.pk:
+                raise IngestForbidden(
+                    f"item {index} names camera {named!r}; this device writes only camera {camera.pk} "
+                    f"({camera.name!r}); nothing was stored")
+            item = {**item, "camera": camera.pk}
+        scoped.append(item)
+    return scoped
 
 
 def _json_type(value) -> str:
@@ -100,7 +126,7 @@ def _number_0_1(value) -> float:
     return value
 
 
-def _timestamp(value, now: datetime) -> datetime:
+def ingest_timestamp(value, now: datetime) -> datetime:
     if not isinstance(value, str):
         raise ValueError("must be an ISO 8601 date-time string")
     text = value.strip()
@@ -116,13 +142,13 @@ def _timestamp(value, now: datetime) -> datetime:
     return moment
 
 
-def _emotion(value) -> str:
+def ingest_emotion(value) -> str:
     if not isinstance(value, str):
         raise ValueError(f"must be one of {', '.join(EMOTIONS)} (any case)")
     return parse_label(value)
 
 
-def _scores(value) -> dict[str, float]:
+def ingest_scores(value) -> dict[str, float]:
     if not isinstance(value, dict):
         raise ValueError(f"must be an object of emotion -> score ({', '.join(EMOTIONS)})")
     scores = {}
@@ -139,15 +165,17 @@ def _scores(value) -> dict[str, float]:
 
 
 @dataclass
-class _Places:
-    """Every location, camera and exhibit a batch names, fetched with one query each."""
+class IngestPlaces:
+    """Every location, camera, exhibit, visit and model version a batch names, fetched with one query each."""
 
     locations: dict[str, Location]
     cameras: dict[int, Camera]
     exhibits: dict[int, Exhibit]
+    visits: dict[str, Visit]
+    model_versions: dict[int, ModelVersion]
 
     @classmethod
-    def for_items(cls, items: list) -> _Places:
+    def for_items(cls, items: list) -> IngestPlaces:
         dicts = [item for item in items if isinstance(item, dict)]
         # A name with control characters can't exist (and PostgreSQL refuses NUL in a query).
         names = {
@@ -156,7 +184,12 @@ class _Places:
         }
         camera_ids = {item["camera"] for item in dicts if _is_id(item.get("camera"))}
         exhibit_ids = {item["exhibit"] for item in dicts if _is_id(item.get("exhibit"))}
+        visit_keys = {event_key_for(item["visit"]) for item in dicts
+                      if isinstance(item.get("visit"), str) and CLIENT_ID.match(item["visit"])}
+        version_ids = {item["model_version"] for item in dicts if _is_id(item.get("model_version"))}
         return cls(
+            visits={v.visit_key: v for v in Visit.objects.filter(visit_key__in=visit_keys)},
+            model_versions={v.pk: v for v in ModelVersion.objects.filter(pk__in=version_ids)},
             locations={loc.name: loc for loc in Location.objects.filter(name__in=names)},
             cameras={cam.pk: cam for cam in Camera.objects.filter(pk__in=camera_ids)},
             exhibits={ex.pk: ex for ex in Exhibit.objects.filter(pk__in=exhibit_ids)},
@@ -167,39 +200,8 @@ def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, str]) -> EmotionEvent | None:
-    """The event an item describes, or None with `errors` filled (field -> reason)."""
-    for field in REQUIRED_FIELDS:
-        if item.get(field) is None:
-            errors[field] = "is required"
-    for field in item:
-        if field not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
-            errors[field] = f"unknown field (allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})"
-
-    client_id = item.get("id")
-    if client_id is not None and not (isinstance(client_id, str) and _CLIENT_ID.match(client_id)):
-        errors["id"] = "must be a string of 1-60 letters, digits or . _ : - (a UUID is ideal)"
-
-    fields: dict = {}
-    checks = (
-        ("timestamp", lambda v: _timestamp(v, now)),
-        ("emotion", _emotion),
-        ("confidence", _number_0_1),
-        ("scores", _scores),
-    )
-    for field, check in checks:
-        if item.get(field) is not None:
-            try:
-                fields[field] = check(item[field])
-            except ValueError as exc:
-                errors[field] = str(exc)
-
-    track_id = item.get("track_id")
-    if track_id is not None and not (
-        isinstance(track_id, str) and len(track_id) <= 64 and control_character_problem(track_id) is None
-    ):
-        errors["track_id"] = "must be a string of at most 64 characters, without control characters"
-
+def item_places(item: dict, places: IngestPlaces, errors: dict[str, str]) -> tuple:
+    """(camera, location, exhibit) an item names, checked to fit together; problems go to `errors`."""
     camera = location = exhibit = None
     if item.get("camera") is not None:
         camera = places.cameras.get(item["camera"]) if _is_id(item["camera"]) else None
@@ -223,6 +225,49 @@ def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, s
             errors["exhibit"] = f"exhibit {exhibit.pk} is not in {location.name!r}"
     elif camera is not None:
         exhibit = camera.exhibit  # as the camera pipeline does: the exhibit it faces now
+    return camera, location, exhibit
+
+
+def item_fields_checked(item: dict, errors: dict[str, str], *, required: tuple, optional: tuple,
+                        checks: tuple) -> dict:
+    """The checked values of an item's fields (field -> value); missing, unknown and bad fields go
+    to `errors`, and so do a bad `id` and `track_id` (every ingest has both)."""
+    for field in required:
+        if item.get(field) is None:
+            errors[field] = "is required"
+    for field in item:
+        if field not in required + optional:
+            errors[field] = f"unknown field (allowed: {', '.join(required + optional)})"
+    client_id = item.get("id")
+    if client_id is not None and not (isinstance(client_id, str) and CLIENT_ID.match(client_id)):
+        errors["id"] = "must be a string of 1-60 letters, digits or . _ : - (a UUID is ideal)"
+    fields: dict = {}
+    for field, check in checks:
+        if item.get(field) is not None:
+            try:
+                fields[field] = check(item[field])
+            except ValueError as exc:
+                errors[field] = str(exc)
+    track_id = item.get("track_id")
+    if track_id is not None and not (
+        isinstance(track_id, str) and len(track_id) <= 64 and control_character_problem(track_id) is None
+    ):
+        errors["track_id"] = "must be a string of at most 64 characters, without control characters"
+    return fields
+
+
+def _build_event(item: dict, places: IngestPlaces, now: datetime, errors: dict[str, str]) -> EmotionEvent | None:
+    """The event an item describes, or None with `errors` filled (field -> reason)."""
+    fields = item_fields_checked(item, errors, required=REQUIRED_FIELDS, optional=OPTIONAL_FIELDS, checks=(
+        ("timestamp", lambda v: ingest_timestamp(v, now)),
+        ("emotion", ingest_emotion),
+        ("confidence", _number_0_1),
+        ("scores", ingest_scores),
+    ))
+    client_id, track_id = item.get("id"), item.get("track_id")
+    camera, location, exhibit = item_places(item, places, errors)
+    visit = _visit_of(item, places, camera, location, errors)
+    model_version = item_model_version(item, places, errors)
 
     if errors:
         return None
@@ -235,46 +280,82 @@ def _build_event(item: dict, places: _Places, now: datetime, errors: dict[str, s
         confidence=fields["confidence"],
         scores=fields.get("scores"),
         track_id=track_id or "",
+        visit=visit,
+        model_version=model_version,
         source=EmotionEvent.Source.API,
         event_key=event_key_for(client_id),
     )
 
 
-@transaction.atomic
-def events_ingest(*, items) -> IngestResult:
-    """Validate every item, then store the new ones in one transaction.
+def item_model_version(item: dict, places: IngestPlaces, errors: dict[str, str]) -> ModelVersion | None:
+    """The model version (id) that classified the item, if it says (an edge device: the model it downloaded)."""
+    value = item.get("model_version")
+    if value is None:
+        return None
+    version = places.model_versions.get(value) if _is_id(value) else None
+    if version is None:
+        errors["model_version"] = f"no model version with id {value!r}"
+    return version
 
-    `items`: the request's body (a list, or {"events": [...]}). Raises
-    IngestRejected (nothing stored) if it is another shape or any item is invalid.
-    Raises IngestTooLarge past INGEST_MAX_ITEMS items.
-    """
-    items = ingest_items_of(items)
-    if len(items) > settings.INGEST_MAX_ITEMS:
-        raise IngestTooLarge(received=len(items))
-    now = timezone.now()
-    places = _Places.for_items(items)
+
+def _visit_of(item: dict, places: IngestPlaces, camera, location, errors: dict[str, str]) -> Visit | None:
+    """The visit an item names (sent before to POST /api/visits/), in the item's camera and location."""
+    client_id = item.get("visit")
+    if client_id is None:
+        return None
+    visit = places.visits.get(event_key_for(client_id)) if isinstance(client_id, str) else None
+    if visit is None:
+        errors["visit"] = f"no visit with id {client_id!r} (send it to /api/visits/ first)"
+    elif (camera is not None and visit.camera_id != camera.pk) or (
+            location is not None and visit.location_id != location.pk):
+        errors["visit"] = f"visit {client_id!r} was seen by another camera or in another location"
+    return visit
+
+
+def items_validated(items: list, build, *, noun: str) -> list:
+    """`build(item, errors)` for every item; raises IngestRejected listing every bad one (and repeated ids)."""
     problems: list[dict] = []
-    events: list[EmotionEvent] = []
+    built: list = []
     first_index_of: dict[str, int] = {}
     for index, item in enumerate(items):
         errors: dict[str, str] = {}
         if not isinstance(item, dict):
             problems.append({"index": index, "id": None, "errors": {"item": "must be a JSON object"}})
             continue
-        event = _build_event(item, places, now, errors)
+        row = build(item, errors)
         client_id = item.get("id")
         if isinstance(client_id, str) and "id" not in errors:
             if client_id in first_index_of:
                 errors["id"] = f"repeats the id of item {first_index_of[client_id]}"
-                event = None
+                row = None
             else:
                 first_index_of[client_id] = index
         if errors:
             problems.append({"index": index, "id": client_id if isinstance(client_id, str) else None, "errors": errors})
-        elif event is not None:
-            events.append(event)
+        elif row is not None:
+            built.append(row)
     if problems:
-        raise IngestRejected(problems, received=len(items))
+        raise IngestRejected(problems, received=len(items),
+                             detail=f"{len(problems)} of {len(items)} {noun} are invalid; nothing was stored")
+    return built
+
+
+@transaction.atomic
+def events_ingest(*, items, only_camera: Camera | None = None) -> IngestResult:
+    """Validate every item, then store the new ones in one transaction.
+
+    `items`: the request's body (a list, or {"events": [...]}). Raises
+    IngestRejected (nothing stored) if it is another shape or any item is invalid.
+    Raises IngestTooLarge past INGEST_MAX_ITEMS items, IngestForbidden when
+    `only_camera` is set (a device) and an item names another camera.
+    """
+    items = ingest_items_of(items)
+    if len(items) > settings.INGEST_MAX_ITEMS:
+        raise IngestTooLarge(received=len(items))
+    items = items_for_camera(items, only_camera)
+    now = timezone.now()
+    places = IngestPlaces.for_items(items)
+    events = items_validated(items, lambda item, errors: _build_event(item, places, now, errors), noun="events")
 
     keys = [e.event_key for e in events]
     existing: set[str] = set()

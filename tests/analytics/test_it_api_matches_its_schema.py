@@ -26,6 +26,7 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from cameras.models import Camera, Exhibit, Location
+from devices.services import device_create
 from tests.analytics.web_fixtures import build_museum
 from tests.conftest import require_service
 
@@ -78,19 +79,24 @@ def test_it_answers_every_generated_request_as_its_schema_says(
     staff = django_user_model.objects.create_user(username="fuzz-staff", is_staff=True, is_superuser=True)
     token = Token.objects.create(user=staff)
 
+    _schemathesis_passes(live_server.url, config, f"Token {token.key}", capsys)
+
+
+def _schemathesis_passes(site_url: str, config: Path, authorization: str, capsys, *extra: str) -> None:
     run = subprocess.run(
         [
-            str(SCHEMATHESIS), "--config-file", str(config), "run", f"{live_server.url}/api/schema/",
+            str(SCHEMATHESIS), "--config-file", str(config), "run", f"{site_url}/api/schema/",
             "--checks", CHECKS,
-            "--header", f"Authorization: Token {token.key}",
+            "--header", f"Authorization: {authorization}",
             "--max-examples", str(MAX_EXAMPLES),
             "--phases", "examples,coverage,fuzzing",
             "--workers", "1",
             "--request-timeout", "30",
             "--seed", "10",
             "--no-color",
+            *extra,
         ],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,  # its .schemathesis/ cache stays out of the repo
+        capture_output=True, text=True, timeout=600, cwd=config.parent,  # its .schemathesis/ cache stays out of the repo
     )
     output = run.stdout + run.stderr
     cases = re.search(r"Test cases:\s*([^\n]+)", output)
@@ -100,3 +106,17 @@ def test_it_answers_every_generated_request_as_its_schema_says(
         print(summary.group(0) if summary else "")
     assert cases, output[-5000:]
     assert run.returncode == 0, output[-15000:]
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_it_answers_an_edge_devices_requests_as_its_schema_says(live_server, transactional_db, tmp_path, capsys):
+    """The routes a device token may use, fuzzed with one: its camera's settings, the model, heartbeats, ingest."""
+    if connection.vendor != "postgresql":
+        require_service("schemathesis runs against PostgreSQL: set DATABASE_URL")
+    config = tmp_path / "schemathesis.toml"
+    museum = build_museum()
+    config.write_text(_real_values_config(museum))
+    token = device_create(name="fuzz-pi", camera=museum.cam_hall).token
+    _schemathesis_passes(live_server.url, config, f"Device {token}", capsys,
+                         "--include-path-regex", "^/api/(device/|visits/|events/$)")
