@@ -31,11 +31,17 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
     target_class = s.FieldErrorsDoc
     match_subclasses = True
 
+    def _flat(self) -> bool:
+        # Query parameters are never nested: {parameter: [reason]}.
+        target = self.target if isinstance(self.target, type) else type(self.target)
+        return issubclass(target, s.ParameterErrorsDoc)
+
     def map_serializer(self, auto_schema, direction):
+        reasons = {"type": "array", "items": {"type": "string"}}
         return {
             "type": "object",
             "description": (self.target.__doc__ or "").strip().splitlines()[0],
-            "additionalProperties": {"oneOf": [
+            "additionalProperties": reasons if self._flat() else {"oneOf": [
                 {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}},
                 {"type": "object", "description": "errors of a nested field, by item index or key"},
             ]},
