@@ -29,6 +29,8 @@ from worker.ml.evaluate import choose_tta, compute_metrics, predict_dataset  # n
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
 from worker.ml.augment import augment_batch  # noqa: E402
 from worker.ml.model import build_model, describe  # noqa: E402
+from worker.ml.warm_start import model_from_tflite  # noqa: E402
+from worker.ml.weight_averaging import CosineRestarts, average_snapshots  # noqa: E402
 from worker.ml.preprocessing import MODEL_INPUT_SIZE, SPEC, to_model_input, undo_class_weights  # noqa: E402
 
 Log = Callable[[str], None]
@@ -58,6 +60,11 @@ class TrainConfig:
     # "auto": the cheapest mode and threshold within 0.1 point of the best on the validation set.
     tta: str = "auto"
     tta_below: float | None = None
+    # Fine-tuning: start from this artifact's float .tflite (warm_start) instead of random weights.
+    init_from: str | None = None
+    # > 0: cosine warm restarts every this many epochs instead of the one-cycle schedule, and the
+    # cycles' end weights averaged at the end (weight_averaging); `epochs` should be a multiple.
+    cycle_epochs: int = 0
     verbose: int = 1  # Keras progress bar
 
 
@@ -123,11 +130,18 @@ def one_cycle(progress: float, peak: float, warmup: float) -> float:
     return float(peak / 100 + (peak - peak / 100) * cosine)
 
 
-def _compiled_model(config: TrainConfig, steps_per_epoch: int) -> keras.Model:
+def _initial_model(config: TrainConfig, train_data: Dataset) -> keras.Model:
+    if not config.init_from:
+        return build_model(num_classes=len(EMOTIONS))
+    pick = np.random.default_rng(config.seed).permutation(len(train_data))[:4096]
+    return model_from_tflite(Path(config.init_from), to_model_input(train_data.images[pick]))
+
+
+def _compiled_model(config: TrainConfig, steps_per_epoch: int, train_data: Dataset) -> keras.Model:
     keras.utils.set_random_seed(config.seed)
-    model = build_model(num_classes=len(EMOTIONS))
-    if config.time_budget_s:
-        schedule = config.learning_rate / 10  # a variable that TimeBudget sets every batch
+    model = _initial_model(config, train_data)
+    if config.time_budget_s or config.cycle_epochs:
+        schedule = config.learning_rate / 10  # a variable that TimeBudget or CosineRestarts sets every batch
     else:
         total = max(config.epochs * steps_per_epoch, 1)
         warmup = min(int(config.warmup_epochs * steps_per_epoch), total // 3)
@@ -204,6 +218,31 @@ class EpochCheckpoint(keras.callbacks.Callback):
         )
 
 
+def _schedule_callbacks(config: TrainConfig, state: dict, steps: int, folder: Path, log: Log) -> list:
+    if config.cycle_epochs:
+        return [CosineRestarts(peak=config.learning_rate, cycle_epochs=config.cycle_epochs, steps_per_epoch=steps,
+                               folder=folder, log=log)]
+    return [TimeBudget(config, state)] if config.time_budget_s else []
+
+
+def _keep_average_if_better(model: keras.Model, train_ds, val_data: Dataset, folder: Path, state: dict, log: Log) -> None:
+    """Average the cycles' end weights; best.keras becomes the average if it measures better on validation."""
+    averaged = average_snapshots(model, folder, train_ds)
+    if not averaged:
+        state["averaged"] = {"cycles": 0}
+        return
+    accuracy = float(model.evaluate(_val_dataset(val_data), verbose=0, return_dict=True)["accuracy"])
+    kept = accuracy > state["best_val_accuracy"]
+    state["averaged"] = {"cycles": averaged, "val_accuracy": accuracy, "kept": kept,
+                         "best_single_epoch": state["best_epoch"], "best_single_val_accuracy": state["best_val_accuracy"]}
+    log(f"average of {averaged} cycle ends: val_accuracy {accuracy:.4f} against the best epoch's "
+        f"{state['best_val_accuracy']:.4f}: {'kept' if kept else 'not kept'}")
+    if kept:
+        model.save(folder / "best.keras")
+        state.update(best_val_accuracy=accuracy)
+    model_artifact.write_json(folder / "state.json", state)
+
+
 def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: Path, *, resume: bool, log: Log) -> TrainOutcome:
     folder.mkdir(parents=True, exist_ok=True)
     state_file = folder / "state.json"
@@ -216,7 +255,7 @@ def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: P
     else:
         state = {"epochs_done": 0, "best_epoch": 0, "best_val_accuracy": -1.0, "seconds": 0.0,
                  "history": {}, "stopped_early": False, "config": asdict(config)}
-        model = _compiled_model(config, steps)
+        model = _compiled_model(config, steps, train_data)
     budget_spent = bool(config.time_budget_s) and state["epochs_done"] > 0 and (
         state["seconds"] * (1 + 1 / state["epochs_done"]) > config.time_budget_s * 1.02
     )
@@ -226,10 +265,11 @@ def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: P
             epochs=config.epochs,
             initial_epoch=state["epochs_done"],
             validation_data=_val_dataset(val_data),
-            callbacks=[EpochCheckpoint(folder, state, config.patience, log)]
-            + ([TimeBudget(config, state)] if config.time_budget_s else []),
+            callbacks=[EpochCheckpoint(folder, state, config.patience, log)] + _schedule_callbacks(config, state, steps, folder, log),
             verbose=config.verbose,
         )
+    if config.cycle_epochs and "averaged" not in state:
+        _keep_average_if_better(model, train_ds, val_data, folder, state, log)
     best = folder / "best.keras"
     if best.exists():
         model = keras.models.load_model(best)

@@ -52,6 +52,15 @@ class Command(BaseCommand):
         parser.add_argument("--limit-per-class", type=int, help="use at most N images per class (smoke runs)")
         parser.add_argument("--activate", action="store_true", help="make the new version the active model")
         parser.add_argument("--no-cache", action="store_true", help="decode images again instead of var/cache")
+        parser.add_argument(
+            "--init-from", type=Path,
+            help="fine-tune: start from this artifact folder's float .tflite (e.g. worker/ml/shipped_model)",
+        )
+        parser.add_argument(
+            "--cycle-epochs", type=int, default=0,
+            help="cosine warm restarts every N epochs (peak --learning-rate) and the cycle ends' weights "
+            "averaged at the end, kept if better on validation; --epochs should be a multiple of N",
+        )
 
     def handle(self, *args, **opts):
         # Imported here so `manage.py help` and the web never load TensorFlow.
@@ -65,6 +74,10 @@ class Command(BaseCommand):
                 raise CommandError("--tta-below goes with a --tta mode (auto chooses its own threshold)")
             if not 0 < opts["tta_below"] <= 1:
                 raise CommandError(f"--tta-below must be a score in (0, 1], got {opts['tta_below']}")
+        if opts["cycle_epochs"] < 0 or (opts["cycle_epochs"] and opts["time_budget_minutes"]):
+            raise CommandError("--cycle-epochs must be >= 0 and does not go with --time-budget-minutes (it sets its own schedule)")
+        if opts["init_from"] and not (opts["init_from"] / "model_float.tflite").is_file():
+            raise CommandError(f"--init-from {opts['init_from']}: no model_float.tflite there (an artifact folder is needed)")
         if opts["resume"] and not opts["output"]:
             raise CommandError("--resume needs --output: the folder of the run to continue")
         name = opts["name"] or (opts["output"].name if opts["output"] else f"fer-vgg-{datetime.now():%Y%m%d-%H%M}")
@@ -88,6 +101,8 @@ class Command(BaseCommand):
             tta="none" if opts["no_tta"] else opts["tta"],
             tta_below=opts["tta_below"],
             time_budget_s=opts["time_budget_minutes"] * 60 if opts["time_budget_minutes"] else None,
+            init_from=str(opts["init_from"]) if opts["init_from"] else None,
+            cycle_epochs=opts["cycle_epochs"],
             verbose=1 if opts["verbosity"] >= 1 else 0,
         )
         try:
