@@ -6,10 +6,11 @@ decodes a frame to colour): it detects faces (every `detect_every`-th analysed
 frame, on a downscaled copy), moves/matches tracks, and classifies, in one batch, the
 tracked faces that are due (a face is classified at most every
 `classify_interval` seconds, and only on frames where the detector saw it, so
-the crop is where the face really is), and smooths each track's scores over the
-last `smoothing_seconds` (smoother.py; 0: the classifier's reading as it is). `run_camera`, the Celery segment task
-(via runner.camera_segment_run) and `detect_emotions` all drive this object;
-only what they do with the `FrameResult` differs. No Django here.
+the crop is where the face really is), and averages each track's scores over
+about `smoothing_seconds` of its frames' time (smoother.py; 0: each reading as the
+classifier made it). `run_camera`, the Celery segment task (via
+runner.camera_segment_run), `detect_emotions` and the edge agent all drive this
+object; only what they do with the `FrameResult` differs. No Django here.
 
 Privacy: frames and crops live only in local variables of `process`; nothing
 is written anywhere, except with `snapshot_dir` set (only when

@@ -8,7 +8,7 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from edge_agent.cli import _options, _parser, config_from
 from edge_agent.pipeline_config import pipeline_for_settings
@@ -83,3 +83,19 @@ def test_every_driver_takes_the_setting(settings, one_face_video, shipped_classi
     monkeypatch.setenv("EMOTION_SMOOTHING_SECONDS", "2.5")
     assert edge_window() == 2.5
     assert edge_window("--smoothing-seconds", "0") == 0.0
+
+
+@pytest.mark.django_db
+def test_a_window_out_of_range_is_refused_with_a_clear_message(one_face_video):
+    from edge_agent.agent import AgentError
+    from tests.museum_site.test_it_reads_settings_from_env import load_settings
+
+    result = load_settings(SECRET_KEY="x", EMOTION_SMOOTHING_SECONDS="-1")
+    assert result.returncode != 0
+    assert "EMOTION_SMOOTHING_SECONDS=-1.0 must be between 0 (off) and 60" in result.stderr
+    with pytest.raises(CommandError, match="--smoothing-seconds must be between 0"):
+        call_command("detect_emotions", str(one_face_video.path), "--smoothing-seconds", "nan",
+                     stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(AgentError, match="--smoothing-seconds must be between 0"):
+        config_from(_options(_parser().parse_args(["--server", "http://site", "--token", "t",
+                                                   "--smoothing-seconds", "-0.5"])))
