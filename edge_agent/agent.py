@@ -43,6 +43,7 @@ class AgentConfig:
     threads: int = 1
     tta: bool | None = None
     detector: str = "haar"
+    smoothing_seconds: float = 1.0
     flush_seconds: float = 2.0
     heartbeat_seconds: float = 15.0
     max_queue: int = 20000
@@ -151,7 +152,8 @@ class Agent:
         source = analysis_source_for(settings, config.source)
         self.outbox = Outbox(cache_dir / "outbox.sqlite3", max_batches=config.max_queue)
         self.sender = Sender(self.client, self.outbox)
-        pipeline = pipeline_for_settings(settings, self.classifier, detector=config.detector)
+        pipeline = pipeline_for_settings(settings, self.classifier, detector=config.detector,
+                                         smoothing_seconds=config.smoothing_seconds)
         recorder = recorder_for_settings(settings, track_prefix=track_prefix_for(source),
                                          writer=outbox_writer(self.outbox, self.sender,
                                                              model_version=self.classifier.model_version_id),

@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--threads", type=int, help="LiteRT threads (default 1: a Pi 4 has 4 cores)")
     parser.add_argument("--tta", choices=sorted(TTA), help="test-time augmentation (default: the model's spec)")
     parser.add_argument("--detector", help="haar (default), blazeface-short, blazeface-full")
+    parser.add_argument("--smoothing-seconds", type=float,
+                        help="a face's emotion is its scores averaged over about this many seconds "
+                             "(default EMOTION_SMOOTHING_SECONDS, else 1; 0: off)")
     parser.add_argument("--flush-seconds", type=float, help="a batch every n seconds (default 2)")
     parser.add_argument("--heartbeat-seconds", type=float, help="default 15")
     parser.add_argument("--max-queue", type=int, help="batches kept while offline (default 20000, ~11 h)")
@@ -58,8 +61,12 @@ def _options(args: argparse.Namespace) -> dict:
         if not file.read(args.config):
             raise AgentError(f"config file not readable: {args.config}")
         values.update(file["agent"] if file.has_section("agent") else {})
-    values.update({k: v for k, v in vars(args).items() if v not in (None, False) and k != "config"})
+    # `is not`: an explicit 0 (--smoothing-seconds 0) is a value, not "not given".
+    values.update({k: v for k, v in vars(args).items() if v is not None and v is not False and k != "config"})
     values.setdefault("token", os.environ.get("EDGE_AGENT_TOKEN", ""))
+    # As on the server: the environment's setting unless the command line or the file says otherwise.
+    if os.environ.get("EMOTION_SMOOTHING_SECONDS", "").strip():
+        values.setdefault("smoothing_seconds", os.environ["EMOTION_SMOOTHING_SECONDS"].strip())
     for required in ("server", "token"):
         if not values.get(required):
             raise AgentError(f"--{required} is required (or in --config; the token also as EDGE_AGENT_TOKEN)")
@@ -82,9 +89,12 @@ def config_from(values: dict) -> AgentConfig:
     if values.get("cache_dir"):
         config.cache_dir = Path(values["cache_dir"])
     for name, kind in (("threads", int), ("flush_seconds", float), ("heartbeat_seconds", float),
-                       ("max_queue", int), ("drain_timeout", float), ("max_frames", int)):
+                       ("max_queue", int), ("drain_timeout", float), ("max_frames", int),
+                       ("smoothing_seconds", float)):
         if (value := number(name, kind)) is not None:
             setattr(config, name, value)
+    if not 0 <= config.smoothing_seconds <= 60:
+        raise AgentError(f"--smoothing-seconds must be between 0 (off) and 60, not {config.smoothing_seconds}")
     return config
 
 

@@ -68,9 +68,12 @@ def analysis_source_for(settings: dict, override: str = "") -> str:
     return (override or settings.get("analysis_source") or settings["source"]).strip()
 
 
-def pipeline_for_settings(settings: dict, classifier, *, detector: str = "haar") -> FacePipeline:
+def pipeline_for_settings(settings: dict, classifier, *, detector: str = "haar",
+                          smoothing_seconds: float = 1.0) -> FacePipeline:
     """As runner.pipeline_for_camera on the server: the same detection settings, analysis rate,
-    privacy zones (faces there are never classified or sent) and analysis hours."""
+    privacy zones (faces there are never classified or sent) and analysis hours; each track's
+    scores smoothed over `smoothing_seconds` (the agent's --smoothing-seconds, as
+    EMOTION_SMOOTHING_SECONDS on the server)."""
     return FacePipeline(
         detector=detector_create(detector, detection_width=settings["detection_width"],
                                  min_face_size=settings["min_face_size"]),
@@ -80,6 +83,7 @@ def pipeline_for_settings(settings: dict, classifier, *, detector: str = "haar")
         analysis_fps=settings.get("analysis_fps", 0) or 0,
         zones=ZoneGate.from_zones(settings.get("privacy_zones")),
         hours=analysis_hours_from(settings.get("analysis_hours")),
+        smoothing_seconds=smoothing_seconds,
     )
 
 

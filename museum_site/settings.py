@@ -209,6 +209,12 @@ if EMOTION_MODEL_TTA not in {"auto", "on", "off"}:
     raise ValueError(f"EMOTION_MODEL_TTA={EMOTION_MODEL_TTA!r} must be auto, on or off")
 if EMOTION_MODEL_THREADS < 1:
     raise ValueError(f"EMOTION_MODEL_THREADS={EMOTION_MODEL_THREADS} must be at least 1")
+# A track's logged emotion (events' label, confidence, scores) is its classifier scores averaged
+# over about this many seconds of its own frames' time (worker/pipeline/smoother.py), so one odd
+# frame does not become an event; visits keep the mean of the unsmoothed scores. 0 = off.
+EMOTION_SMOOTHING_SECONDS = env_float("EMOTION_SMOOTHING_SECONDS", 1.0)
+if not 0 <= EMOTION_SMOOTHING_SECONDS <= 60:
+    raise ValueError(f"EMOTION_SMOOTHING_SECONDS={EMOTION_SMOOTHING_SECONDS} must be between 0 (off) and 60")
 
 # Privacy: no frame, face crop or embedding is stored anywhere unless this is on
 # (debug snapshots, written under DEBUG_SNAPSHOT_DIR).

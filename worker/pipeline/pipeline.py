@@ -6,9 +6,11 @@ decodes a frame to colour): it detects faces (every `detect_every`-th analysed
 frame, on a downscaled copy), moves/matches tracks, and classifies, in one batch, the
 tracked faces that are due (a face is classified at most every
 `classify_interval` seconds, and only on frames where the detector saw it, so
-the crop is where the face really is). `run_camera`, the Celery segment task
-(via runner.camera_segment_run) and `detect_emotions` all drive this object;
-only what they do with the `FrameResult` differs. No Django here.
+the crop is where the face really is), and averages each track's scores over
+about `smoothing_seconds` of its frames' time (smoother.py; 0: each reading as the
+classifier made it). `run_camera`, the Celery segment task (via
+runner.camera_segment_run), `detect_emotions` and the edge agent all drive this
+object; only what they do with the `FrameResult` differs. No Django here.
 
 Privacy: frames and crops live only in local variables of `process`; nothing
 is written anywhere, except with `snapshot_dir` set (only when
@@ -28,6 +30,7 @@ import numpy as np
 from worker.pipeline.detector import FaceDetector
 from worker.pipeline.gate import AnalysisGate
 from worker.pipeline.motion import SearchPlanner, clip, refresh_box
+from worker.pipeline.smoother import ScoreSmoother
 from worker.pipeline.sources import Frame
 from worker.pipeline.tracker import IouTracker, Track
 from worker.pipeline.zones import AnalysisHours, ZoneGate
@@ -44,7 +47,8 @@ class FaceObservation:
     track_number: int
     box: tuple[int, int, int, int]       # x, y, w, h in full-frame pixels
     detected: bool                       # the detector saw it on this frame (else: predicted)
-    prediction: Any = None               # worker.ml.classifier.Prediction when classified now
+    prediction: Any = None               # when classified now: the track's smoothed reading (what is logged)
+    raw_prediction: Any = None           # ... and the classifier's own Prediction for this crop
 
 
 @dataclass
@@ -98,7 +102,8 @@ class FacePipeline:
     def __init__(self, *, detector: FaceDetector, classifier: Classifier, detect_every: int = 3,
                  classify_interval: float = 0.25, max_missed_seconds: float = 1.0,
                  snapshot_dir: Path | None = None, gate_by_motion: bool = True, full_scan_seconds: float = 2.0,
-                 zones: ZoneGate | None = None, hours: AnalysisHours | None = None, analysis_fps: float = 0.0):
+                 zones: ZoneGate | None = None, hours: AnalysisHours | None = None, analysis_fps: float = 0.0,
+                 smoothing_seconds: float = 0.0):
         self.detector = detector
         self.zones = zones or ZoneGate()
         self.hours = hours
@@ -114,6 +119,8 @@ class FacePipeline:
         self.last_analysed_index: int | None = None
         self.tracker = IouTracker(max_missed_seconds=max_missed_seconds)
         self.next_classify: dict[int, float] = {}  # track number -> seconds its next classification is due
+        # Per track, the scores averaged over about this many seconds (EMOTION_SMOOTHING_SECONDS).
+        self.smoother = ScoreSmoother(smoothing_seconds)
         self.timer = StageTimer()
         self.snapshot_dir = snapshot_dir
         # Scan only what moved and where faces are (see motion.py), when the detector can.
@@ -175,6 +182,7 @@ class FacePipeline:
         self.timer.add("track", time.perf_counter() - t1)
         for t in ended:
             self.next_classify.pop(t.number, None)
+            self.smoother.forget(t.number)
 
         faces = [FaceObservation(track_number=t.number, box=tuple(int(round(v)) for v in t.box),
                                  detected=t.detected_now) for t in self.tracker.tracks
@@ -193,7 +201,8 @@ class FacePipeline:
             predictions = self.classifier.classify([crop for _, crop in due])
             self.timer.add("classify", time.perf_counter() - t0)
             for (face, crop), prediction in zip(due, predictions):
-                face.prediction = prediction
+                face.raw_prediction = prediction
+                face.prediction = self.smoother.update(face.track_number, frame.seconds, prediction)
                 if self.snapshot_dir is not None and face.track_number not in self.next_classify:
                     self._snapshot(crop, face.track_number, frame.index)
                 # Advance the schedule, not "now + interval": detection frames rarely fall
@@ -229,11 +238,13 @@ class FacePipeline:
         """End every open track (source finished)."""
         ended = self.tracker.close_all()
         self.next_classify.clear()
+        self.smoother.clear()
         return ended
 
     def state(self) -> dict:
         return {"tracker": self.tracker.state(),
                 "next_classify": {str(k): v for k, v in self.next_classify.items()},
+                "smoother": self.smoother.state(),
                 "planner": self.planner.state() if self.planner is not None else {},
                 "gate": self.gate.state(), "analysed": self.analysed,
                 "last_detection_index": self.last_detection_index, "last_analysed_index": self.last_analysed_index}
@@ -245,5 +256,6 @@ class FacePipeline:
         self.last_detection_index = state.get("last_detection_index")
         self.last_analysed_index = state.get("last_analysed_index")
         self.next_classify = {int(k): float(v) for k, v in state.get("next_classify", {}).items()}
+        self.smoother.restore(state.get("smoother", {}))
         if self.planner is not None:
             self.planner.restore(state.get("planner", {}))

@@ -2,8 +2,11 @@
 
 Per track: every classification becomes an event (the pipeline classifies a
 face at most `events_per_second` times a second, default 4/s like the
-prototype); the visit holds dwell time, mean score per emotion and the
-dominant emotion by a confidence-weighted vote. A track shorter than
+prototype) with the track's smoothed reading at that moment (label, confidence,
+scores: smoother.py, EMOTION_SMOOTHING_SECONDS; the frame's own time); the visit
+holds dwell time, the mean of the classifier's own (unsmoothed) scores per
+emotion and the dominant emotion by a confidence-weighted vote of its own
+labels, so smoothing never changes a visit. A track shorter than
 `min_track_seconds` is noise: neither its visit nor its events are written.
 
 Buffered rows go to the database in one transaction every `flush_seconds`
@@ -109,10 +112,11 @@ class Recorder:
                 record.dirty = True
             p = face.prediction
             if p is not None:
+                raw = face.raw_prediction if face.raw_prediction is not None else p
                 record.frames_classified += 1
                 for label in EMOTIONS:
-                    record.score_sums[label] += float(p.scores.get(label, 0.0))
-                record.votes[p.label] += float(p.confidence)
+                    record.score_sums[label] += float(raw.scores.get(label, 0.0))
+                record.votes[raw.label] += float(raw.confidence)
                 record.event_seq += 1
                 record.pending.append(EventRow(
                     event_key=row_key("event", self.camera_id, record.track_id, record.event_seq),

@@ -193,6 +193,7 @@ def pipeline_for_camera(camera: Camera, classifier, *, detector: str | None = No
         detect_every=camera.detect_every_n_frames,
         classify_interval=1.0 / camera.events_per_second,
         analysis_fps=camera.analysis_fps,
+        smoothing_seconds=settings.EMOTION_SMOOTHING_SECONDS,
         # Privacy: crops reach the disk only when staff turned debug snapshots on.
         snapshot_dir=(Path(settings.DEBUG_SNAPSHOT_DIR) / f"camera-{camera.pk}") if settings.DEBUG_SNAPSHOTS else None,
         zones=zone_gate_for(camera), hours=analysis_hours_for(camera.location),

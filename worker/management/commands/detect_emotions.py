@@ -3,6 +3,8 @@
 One line per detected face; with --json each line is {"file", "frame",
 "time_ms", "bbox", "track_id", "emotion", "confidence", "scores"}, and an
 unreadable input gives {"file", "error"}. Folders are searched recursively.
+In a video a face's emotion is its track's scores averaged over the last
+`--smoothing-seconds` (EMOTION_SMOOTHING_SECONDS), as the cameras log it; an image is read on its own.
 Nothing is written to the database or to disk.
 """
 from __future__ import annotations
@@ -27,6 +29,9 @@ class Command(BaseCommand):
                             help="run the detector every n-th video frame (default 1: every frame)")
         parser.add_argument("--detection-width", type=int, default=640)
         parser.add_argument("--min-face-size", type=int, default=24)
+        parser.add_argument("--smoothing-seconds", type=float, default=settings.EMOTION_SMOOTHING_SECONDS,
+                            help="videos: a face's emotion is its scores averaged over about this many seconds "
+                                 "of its track (default EMOTION_SMOOTHING_SECONDS; 0: every frame on its own)")
         parser.add_argument("--camera", help="name or id of the camera the files come from: its privacy zones apply")
 
     def handle(self, *args, **opts):
@@ -38,6 +43,8 @@ class Command(BaseCommand):
 
         if opts["detect_every"] < 1:
             raise CommandError("--detect-every must be at least 1")
+        if not 0 <= opts["smoothing_seconds"] <= 60:
+            raise CommandError("--smoothing-seconds must be between 0 (off) and 60")
         try:
             detector_create(opts["detector"])
         except (ValueError, RuntimeError) as exc:
@@ -50,7 +57,7 @@ class Command(BaseCommand):
                                        min_face_size=opts["min_face_size"])
             # classify_interval=0: every detected face on every detection frame gets a line.
             return FacePipeline(detector=detector, classifier=classifier, detect_every=opts["detect_every"],
-                                classify_interval=0.0, zones=zones)
+                                classify_interval=0.0, zones=zones, smoothing_seconds=opts["smoothing_seconds"])
 
         faces = errors = 0
         for line in faces_in_files(opts["paths"], pipeline_factory):
