@@ -13,6 +13,7 @@ router.register("cameras", views.CameraViewSet, basename="camera")
 app_name = "api"
 urlpatterns = [
     path("analytics/summary/", views.SummaryView.as_view(), name="summary"),
+    path("analytics/corrected-mix/", views.CorrectedMixView.as_view(), name="corrected-mix"),
     path("analytics/series/hourly/", views.HourlySeriesView.as_view(), name="series-hourly"),
     path("analytics/series/daily/", views.DailySeriesView.as_view(), name="series-daily"),
     path("analytics/locations/", views.LocationStatsView.as_view(), name="location-stats"),

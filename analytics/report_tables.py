@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from analytics.legacy_summary import hour_label
 from analytics.selectors._counts import percentages_of
+from analytics.selectors.corrected_mix import corrected_emotion_mix
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.series import emotion_daily_series
 from analytics.selectors.summary import legacy_summary
@@ -38,11 +39,13 @@ def _shown(value):
 #              small groups suppressed on the page, exact in the API)
 #   daily    = /api/analytics/series/daily/
 #   exhibits = /api/analytics/exhibits/
+#   corrected_mix = /api/analytics/corrected-mix/   (every detection: it takes no threshold)
 REPORT_PARTS = {
     # The fixed shape (tables and charts index every label), small groups suppressed.
     "summary": page_summary,
     "daily": emotion_daily_series,
     "exhibits": exhibit_engagement,
+    "corrected_mix": lambda *, event_filter, threshold: corrected_emotion_mix(event_filter=event_filter),
 }
 
 
@@ -127,6 +130,21 @@ def exhibit_table(data: dict) -> Table:
     )
 
 
+def corrected_mix_table(data: dict) -> Table:
+    """Detected and estimated true shares with their interval; a suppressed selection shows no number."""
+    mix = data["corrected_mix"]
+    rows = []
+    for row in mix["emotions"]:
+        numbers = [row[k] for k in ("detections", "detected_percent", "estimated_percent", "low_percent", "high_percent")]
+        if mix["status"] == "suppressed":
+            numbers = [SUPPRESSED] * len(numbers)
+        rows.append([row["emotion"], *numbers, row["reliability"] or "–"])
+    level = f"{mix['level'] * 100:.0f} %"
+    return Table("corrected", "Estimated true mix",
+                 ["Emotion", "Detections (any confidence)", "Detected %", "Estimated true %",
+                  f"{level} interval from", f"{level} interval to", "Reliability"], rows)
+
+
 # table key -> (builder, the report_data part it reads)
 TABLE_BUILDERS = {
     "sentiment": (sentiment_table, "summary"),
@@ -135,6 +153,7 @@ TABLE_BUILDERS = {
     "hours": (hour_table, "summary"),
     "daily": (daily_table, "daily"),
     "exhibits": (exhibit_table, "exhibits"),
+    "corrected": (corrected_mix_table, "corrected_mix"),
 }
 
 

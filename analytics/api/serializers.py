@@ -268,6 +268,52 @@ class LegacyNoDataDoc(serializers.Serializer):
     error = serializers.ChoiceField(choices=["No data meets threshold"])
 
 
+class CorrectedMixEmotionDoc(serializers.Serializer):
+    emotion = serializers.ChoiceField(choices=LEGACY_EMOTION_CHOICES)
+    detections = serializers.IntegerField(allow_null=True, help_text="Detections with this label, every confidence.")
+    detected_percent = serializers.FloatField(allow_null=True, help_text="Their share of the detections, 1 decimal.")
+    estimated_percent = serializers.FloatField(
+        allow_null=True, help_text="Estimated true share, corrected by the confusion matrix (sums to ~100)."
+    )
+    low_percent = serializers.FloatField(allow_null=True, help_text="The interval's low end (see `level`).")
+    high_percent = serializers.FloatField(allow_null=True, help_text="The interval's high end.")
+    recall = serializers.FloatField(allow_null=True, help_text="Validation faces of this emotion read as it.")
+    precision = serializers.FloatField(allow_null=True, help_text="Validation faces read as it that were it.")
+    validation_faces = serializers.IntegerField(allow_null=True)
+    reliability = serializers.ChoiceField(choices=["reliable", "fair", "caution"], allow_null=True)
+    note = serializers.CharField(allow_blank=True, help_text="One plain sentence, from the figures.")
+
+
+class CorrectedMixModelDoc(serializers.Serializer):
+    name = serializers.CharField()
+    confusion_matrix = serializers.CharField(allow_null=True, help_text="What it was measured on; null: none.")
+
+
+class CorrectedMixPartDoc(serializers.Serializer):
+    name = serializers.CharField(help_text="A model version whose matrix corrected some of the detections.")
+    active = serializers.BooleanField()
+    detections = serializers.IntegerField()
+    confusion_matrix = serializers.CharField()
+
+
+class CorrectedMixDoc(serializers.Serializer):
+    """The estimated true emotion mix of the selection (analytics.selectors.corrected_mix)."""
+
+    status = serializers.ChoiceField(
+        choices=["estimated", "no_data", "suppressed", "unavailable"],
+        help_text="estimated: numbers below; no_data: no detections; suppressed: fewer than MIN_GROUP_SIZE visits "
+        "(no numbers); unavailable: the active model has no usable confusion matrix (`message` says why).",
+    )
+    message = serializers.CharField()
+    detections = serializers.IntegerField(allow_null=True, help_text="Every detection of the selection, any confidence.")
+    level = serializers.FloatField(help_text="The intervals' coverage, e.g. 0.9.")
+    emotions = CorrectedMixEmotionDoc(many=True, help_text="All 7, in a fixed order.")
+    model = CorrectedMixModelDoc(help_text="The active model, whose reliability figures are shown.")
+    models = CorrectedMixPartDoc(many=True, help_text="Which matrix corrected which detections (estimated only).")
+    notes = serializers.ListField(child=serializers.CharField(), help_text="Caveats about this selection.")
+    method = serializers.CharField()
+
+
 # --- places and cameras (staff CRUD) --------------------------------------------------
 
 

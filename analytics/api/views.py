@@ -29,6 +29,7 @@ from analytics.api.params import (
 )
 from analytics.api.permissions import DevicesIngest, StaffWritesViewersRead
 from analytics.api.request_limits import ingest_body_too_large, ingest_too_large_response
+from analytics.selectors.corrected_mix import corrected_emotion_mix
 from analytics.selectors.events import event_list
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.locations import location_stats
@@ -137,6 +138,27 @@ class SummaryView(AnalyticsView):
         # 200 even for the no-data answer: the filters were valid, and the prototype's
         # consumers read that body rather than a status (docs/legacy.md).
         return Response(legacy_summary(event_filter=event_filter, threshold=threshold, fill_zeros=fill_zeros))
+
+
+@extend_schema(
+    summary="Estimated true emotion mix, corrected by the model's confusion matrix",
+    description=(
+        "Beside the counted labels, the true mix that best explains them given how often the active model (or "
+        "the model version that classified each event) mistakes one emotion for another on its validation faces "
+        "(adjusted classify-and-count), with a bootstrap interval and each emotion's reliability. Every detection "
+        "of the selection counts, whatever its confidence (the matrix was measured without a threshold), so "
+        "there is no `threshold` parameter. A selection backed by fewer than MIN_GROUP_SIZE visits has "
+        "`status` `suppressed` and no numbers."
+    ),
+    parameters=FILTER_PARAMETERS,
+    responses={200: s.CorrectedMixDoc, 400: PROBLEM_400},
+)
+class CorrectedMixView(APIView):
+    permission_classes = [StaffWritesViewersRead]
+
+    def get(self, request):
+        event_filter, _ = parsed_filter(request)
+        return Response(corrected_emotion_mix(event_filter=event_filter))
 
 
 @analytics_schema(

@@ -136,7 +136,7 @@ def test_it_gives_the_legacy_summary_exactly(postgresql, museum):
 def test_it_answers_every_endpoint_like_the_events_do(postgresql, museum, viewer_api):
     dst_events(museum)
     urls = ["/api/analytics/summary/", "/api/analytics/series/hourly/", "/api/analytics/series/daily/",
-            "/api/analytics/locations/", "/api/analytics/exhibits/"]
+            "/api/analytics/locations/", "/api/analytics/exhibits/", "/api/analytics/corrected-mix/"]
     queries = [{}, {"since": "2026-10-25", "until": "2026-10-26"}, {"location_id": museum.hall.pk},
                {"camera": museum.cam_entrance.pk}, {"exhibit": museum.mona_lisa.pk, "since": "2026-11-01"}]
     for url in urls:

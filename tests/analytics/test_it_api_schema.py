@@ -13,7 +13,7 @@ def test_it_serves_an_openapi_3_schema_of_every_endpoint(client):
     assert schema["openapi"].startswith("3.")
     for path in [
         "/api/analytics/summary/", "/api/analytics/series/hourly/", "/api/analytics/series/daily/",
-        "/api/analytics/locations/", "/api/analytics/exhibits/", "/api/events/", "/api/events.csv",
+        "/api/analytics/locations/", "/api/analytics/exhibits/", "/api/analytics/corrected-mix/", "/api/events/", "/api/events.csv",
         "/api/visits/", "/api/locations/", "/api/exhibits/", "/api/cameras/", "/api/cameras/status/",
         "/api/cameras/{id}/start/", "/api/cameras/{id}/stop/", "/api/cameras/{id}/status/",
     ]:

@@ -92,7 +92,11 @@ def test_it_renders_the_reports_and_follows_a_filter(live_server, museum_online,
     assert chart_values(page, "exhibits") == [3, 1]
     assert chart_values(page, "exhibits", 1) == [20.0, 4.0]
     assert page.text_content('[data-kpi="detections"]') == "9"
-    for chart in ("sentiment", "emotions", "daily", "hours", "locations", "exhibits"):
+    # The estimated true mix: detected shares of all 11 detections, each estimate inside its interval.
+    assert chart_values(page, "corrected") == [9.1, 9.1, 9.1, 36.4, 18.2, 9.1, 9.1]
+    intervals, estimates = chart_values(page, "corrected", 1), chart_values(page, "corrected", 2)
+    assert all(low <= estimate <= high for (low, high), estimate in zip(intervals, estimates))
+    for chart in ("sentiment", "emotions", "daily", "hours", "locations", "exhibits", "corrected"):
         assert canvas_is_drawn(page, chart), chart
     page.wait_for_timeout(500)  # let the 300 ms entry animation finish before the picture
     ARTIFACTS.mkdir(exist_ok=True)

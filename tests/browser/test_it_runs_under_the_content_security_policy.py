@@ -58,7 +58,7 @@ def test_it_draws_the_reports_and_runs_the_admin_with_no_violation(live_server, 
     page.fill("#id_password", "curator-pass-123")
     page.click("button[type=submit]")
     page.wait_for_selector("body[data-charts-ready=true]")
-    for chart in ("sentiment", "emotions", "daily", "hours", "locations", "exhibits"):
+    for chart in ("sentiment", "emotions", "daily", "hours", "locations", "exhibits", "corrected"):
         assert canvas_is_drawn(page, chart), chart
     assert violations(page, problems) == []
 

@@ -1,5 +1,5 @@
 """Retention: purge_expired deletes events and visits past their retention, and every report
-total, series, breakdown and the legacy summary JSON stay exactly what they were (rollups),
+total, series, breakdown, the estimated true mix and the legacy summary JSON stay exactly what they were (rollups),
 on SQLite and PostgreSQL, at the thresholds the reports offer."""
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from analytics.legacy_summary import emotion_summary
+from analytics.selectors.corrected_mix import corrected_emotion_mix
 from analytics.selectors.exhibits import exhibit_engagement
 from analytics.selectors.locations import location_stats
 from analytics.selectors.series import emotion_daily_series, emotion_hourly_series
@@ -75,6 +76,8 @@ def _everything(hall, exhibit, cameras) -> dict:
                 "hourly": emotion_hourly_series(**args) if event_filter.since else None,
                 "locations": location_stats(**args), "exhibits": exhibit_engagement(**args),
             }
+        # Every detection, whatever the threshold: purged ones from the rollups.
+        result[(i, "corrected_mix")] = corrected_emotion_mix(event_filter=event_filter)
     return result
 
 

@@ -224,7 +224,59 @@
         },
       });
     }
+    drawCorrectedMix(data.corrected_mix, charts);
     return charts;
+  }
+
+  /* Detected shares beside the estimated true ones: the interval as a floating bar, the estimate as a mark. */
+  function drawCorrectedMix(mix, charts) {
+    if (!mix) return;
+    if (mix.status !== "estimated") {
+      showEmpty("corrected", mix.message);
+      return;
+    }
+    const rows = mix.emotions;
+    charts.corrected = make("corrected", {
+      type: "bar",
+      data: {
+        labels: rows.map((r) => r.emotion),
+        datasets: [
+          {
+            label: "Detected %",
+            data: rows.map((r) => r.detected_percent),
+            backgroundColor: "#c9d1e0",
+            order: 3,
+          },
+          {
+            label: "Estimated true % (" + Math.round(mix.level * 100) + " % interval)",
+            data: rows.map((r) => [r.low_percent, r.high_percent]),
+            backgroundColor: rows.map((r) => EMOTION_COLORS[r.emotion] + "66"),
+            borderColor: rows.map((r) => EMOTION_COLORS[r.emotion]),
+            borderWidth: 1,
+            order: 2,
+          },
+          {
+            type: "line",
+            label: "Estimated true %",
+            data: rows.map((r) => r.estimated_percent),
+            showLine: false,
+            pointStyle: "rectRot",
+            pointRadius: 6,
+            pointHoverRadius: 8,
+            backgroundColor: "#27345c",
+            borderColor: "#ffffff",
+            order: 1,
+          },
+        ],
+      },
+      options: {
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { afterBody: (items) => rows[items[0].dataIndex].note } },
+        },
+        scales: { y: { beginAtZero: true, title: { display: true, text: "% of detections" } } },
+      },
+    });
   }
 
   /* The hour table lists all 24 hours; open it at the first hour with detections. */
