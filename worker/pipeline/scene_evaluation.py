@@ -35,6 +35,7 @@ from worker.pipeline.tracker import iou
 
 MATCH_IOU = 0.3
 SIZE_BUCKETS = ((40, 70), (70, 120), (120, 201))  # face side in pixels, [low, high)
+ROTATION_BUCKETS = ((0, 4), (4, 8), (8, 90))       # |angle| in degrees, [low, high)
 MARGIN_CHOICES = (-0.1, -0.05, 0.0, 0.05, 0.1, 0.2, 0.3)  # measured beside the pipeline's CROP_MARGIN by default
 MARGIN_RANGE = (-0.3, 1.0)
 
@@ -118,6 +119,7 @@ def scenes_evaluate(images: np.ndarray, labels: np.ndarray, *, classifier, detec
     n = len(labels)
     margins = tuple(dict.fromkeys([CROP_MARGIN, *margins]))  # the pipeline's own margin always, first
     sides = np.zeros(n, int)
+    angles = np.zeros(n)
     detected = np.zeros(n, bool)
     box_fit = np.full((n, 3), np.nan)  # detection side / face side, centre offset x and y / face side
     background = np.empty(n, object)
@@ -136,6 +138,7 @@ def scenes_evaluate(images: np.ndarray, labels: np.ndarray, *, classifier, detec
         stats["false_detections"] += len(found) - len(matched)
         for face in scene.faces:
             sides[face.face] = face.box[2]
+            angles[face.face] = abs(face.angle)
             background[face.face] = scene.background
         hits = [(scene.faces[ti], found[fi]) for ti, fi in matched.items()]
         for face, box in hits:
@@ -189,6 +192,7 @@ def scenes_evaluate(images: np.ndarray, labels: np.ndarray, *, classifier, detec
         "given_detected": prediction_metrics(labels[seen], pipeline_pred[seen]),
         "end_to_end": prediction_metrics(labels, pipeline_pred),
         "per_size": {},
+        "per_rotation": {},
         "margins": [],
         "upright": {
             "margin": CROP_MARGIN,
@@ -207,6 +211,17 @@ def scenes_evaluate(images: np.ndarray, labels: np.ndarray, *, classifier, detec
             "crop_accuracy_detected": _recall(crop_pred[both] == labels[both]),
             "given_detected_accuracy": _recall(pipeline_pred[both] == labels[both]),
             "end_to_end_accuracy": _recall(pipeline_pred[inside] == labels[inside]),
+        }
+    for low, high in ROTATION_BUCKETS:
+        inside = (angles >= low) & (angles < high)
+        if not inside.any():
+            continue
+        both = inside & seen
+        result["per_rotation"][f"{low}-{min(high, style.max_rotation):g} deg"] = {
+            "faces": int(inside.sum()),
+            "detection_recall": _recall(detected[inside]),
+            "given_detected_accuracy": _recall(pipeline_pred[both] == labels[both]),
+            "upright_given_detected_accuracy": _recall(upright[both] == labels[both]),
         }
     for margin in sorted(margins):
         result["margins"].append({
@@ -284,6 +299,11 @@ def format_scene_report(result: dict) -> str:
         lines.append(f"  {name:<11} {row['faces']:>5} {row['detection_recall']:>8.3f} {row['crop_accuracy']:>6.3f} "
                      f"{row['crop_accuracy_detected']:>10.3f} {row['given_detected_accuracy']:>10.3f} "
                      f"{row['end_to_end_accuracy']:>10.3f}")
+    lines += ["", "  per rotation (|angle|): detection recall, given-detected accuracy as cropped and upright (oracle)",
+              f"  {'rotation':<11} {'faces':>5} {'detected':>8} {'given det.':>10} {'upright':>8}"]
+    for name, row in result["per_rotation"].items():
+        lines.append(f"  {name:<11} {row['faces']:>5} {row['detection_recall']:>8.3f} "
+                     f"{row['given_detected_accuracy']:>10.3f} {row['upright_given_detected_accuracy']:>8.3f}")
     lines += ["", "  per background: detection recall, false detections",
               f"  {'background':<11} {'faces':>5} {'detected':>8} {'frames':>6} {'false':>6}"]
     for kind, row in det["per_background"].items():

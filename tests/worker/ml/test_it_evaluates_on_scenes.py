@@ -45,6 +45,7 @@ def test_it_reports_detection_recall_and_per_class_figures(publictest, shipped_m
         assert f"\n  {label:<9}     3 " in text
     for bucket in ("40-69 px", "70-119 px", "120-200 px"):
         assert bucket in text
+    assert "per rotation (|angle|)" in text
     assert "+0.00 (the pipeline's)" in text and "+0.10" in text and "upright (oracle)" in text
 
 
@@ -67,6 +68,7 @@ def test_its_figures_add_up_and_match_plain_evaluation(publictest, shipped_model
     assert pipeline_row["vs_pipeline"]["points"] == 0.0
     assert set(scenes["per_size"]) == {"40-69 px", "70-119 px", "120-200 px"}
     assert sum(row["faces"] for row in scenes["per_size"].values()) == 21
+    assert sum(row["faces"] for row in scenes["per_rotation"].values()) == 21
 
     # The crop-level figures are plain evaluate_model's on the same faces.
     out = io.StringIO()
