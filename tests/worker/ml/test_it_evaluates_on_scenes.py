@@ -35,9 +35,10 @@ def scenes_json(data, model_dir, *extra) -> dict:
 def test_it_reports_detection_recall_and_per_class_figures(publictest, shipped_model_dir):
     out = io.StringIO()
     call_command("evaluate_model", "--scenes", "--data", str(publictest), "--artifact", str(shipped_model_dir),
-                 "--per-class", "3", "--margins", "0,0.1", stdout=out, stderr=io.StringIO())
+                 "--per-class", "3", "--margins", "0,0.1", "--no-tta", stdout=out, stderr=io.StringIO())
 
     text = out.getvalue()
+    assert "TTA none" in text.splitlines()[0]
     assert "21 faces in" in text and "detection recall" in text and "IoU >= 0.3" in text
     for row in ("crop level (every face, 48x48)", "given detected (margin 0)", "end to end (missed = wrong)"):
         assert row in text

@@ -6,6 +6,7 @@ and crop-level figures side by side.
 """
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -97,6 +98,7 @@ class Command(ModelCommand):
         opencv_threads_set(settings.PIPELINE_OPENCV_THREADS)
         classifier = load_classifier(opts["version"], opts["artifact"], opts["variant"])
         if opts["no_tta"]:
+            classifier = copy.copy(classifier)  # the process-wide active one keeps its TTA
             classifier.tta = False
         try:
             dataset = load_labelled(opts["data"], classifier.input_size, limit_per_class=opts["per_class"])
