@@ -73,8 +73,19 @@ class StageTimer:
         return {s: 1000.0 * v / n for s, v in self.seconds.items()}
 
 
-def crop_face(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+# Extra context around the detector's box before classification, as a fraction of the box's side
+# added on every side (0.1: a 1.2x wider and taller crop; negative: tighter). The Haar box around a
+# FER-2013 face is about the 48x48 training crop itself (side ratio ~1.0), and `evaluate_model
+# --scenes` measures the alternatives end to end (docs/model.md, "End to end on scenes").
+CROP_MARGIN = 0.0
+
+
+def crop_face(image: np.ndarray, box: tuple[int, int, int, int], margin: float = CROP_MARGIN) -> np.ndarray | None:
+    """The face crop the classifier sees: the detector's box widened by `margin`, clipped to the frame."""
     x, y, w, h = box
+    if margin:
+        dx, dy = w * margin, h * margin
+        x, y, w, h = int(round(x - dx)), int(round(y - dy)), int(round(w + 2 * dx)), int(round(h + 2 * dy))
     height, width = image.shape[:2]
     x0, y0 = max(0, x), max(0, y)
     x1, y1 = min(width, x + w), min(height, y + h)
