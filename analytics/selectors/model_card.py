@@ -37,4 +37,20 @@ def active_model_card() -> dict:
                         for label in EMOTIONS],
         })
     return {"name": version.name if version else "shipped model (not yet registered)",
-            "data_source": version.data_source if version else "", "variants": variants}
+            "data_source": version.data_source if version else "", "variants": variants,
+            "scenes": _scenes_card(metrics.get("scenes")),
+            "smoothing_seconds": settings.EMOTION_SMOOTHING_SECONDS}
+
+
+def _scenes_card(scenes) -> dict | None:
+    """evaluate_model --scenes --record's headline: the same faces as crops and through the detector."""
+    if not isinstance(scenes, dict) or not isinstance(scenes.get("end_to_end"), dict):
+        return None
+    rows = []
+    for key, title in (("crop_level", "faces given as crops"), ("given_detected", "faces the detector found"),
+                       ("end_to_end", "every face (a missed face counts as wrong)")):
+        figures = scenes.get(key) or {}
+        rows.append({"title": title, "accuracy": figures.get("accuracy"), "macro_f1": figures.get("macro_f1"),
+                     "recall": [(figures.get("recall") or {}).get(label) for label in EMOTIONS]})
+    return {"faces": scenes.get("faces"), "detection_recall": scenes.get("detection_recall"), "rows": rows,
+            "labels": [legacy_name(label) for label in EMOTIONS]}

@@ -21,11 +21,13 @@ most that aligning faces by the eyes could add).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import cv2
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
+from emotions import model_artifact
 from emotions.labels import EMOTIONS
 from worker.ml.evaluate import compute_metrics
 from worker.ml.preprocessing import to_model_input
@@ -328,3 +330,25 @@ def _margin_line(name: str, row: dict) -> str:
     versus = "" if paired["se_points"] is None else f"{paired['points']:+.1f} +- {paired['se_points']:.1f}"
     return (f"  {name:<26} {given['accuracy']:>14.3f} {given['macro_f1']:>6.3f} "
             f"{e2e['accuracy']:>14.3f} {e2e['macro_f1']:>6.3f} {versus:>16}")
+
+
+def scenes_headline(result: dict, model: dict) -> dict:
+    """What the model card shows of a scene run: detection, and accuracy end to end beside crop level."""
+    def per_class_recall(metrics: dict) -> dict:
+        return {label: metrics.get("per_class", {}).get(label, {}).get("recall") for label in EMOTIONS}
+
+    return {
+        "dataset": model.get("dataset"), "variant": model.get("variant"), "tta": model.get("tta"),
+        "seed": result["settings"]["seed"], "paste": result["settings"]["paste"], "faces": result["faces"],
+        "detection_recall": result["detection"]["recall"],
+        "false_detections_per_frame": result["detection"]["false_detections_per_frame"],
+        **{key: {**_headline(result[key]), "recall": per_class_recall(result[key])}
+           for key in ("crop_level", "given_detected", "end_to_end")},
+    }
+
+
+def scenes_record(artifact_dir, result: dict, model: dict) -> None:
+    """Store the headline in the artifact's metrics.json under "scenes" (other keys untouched)."""
+    metrics = model_artifact.read_metrics(artifact_dir)
+    metrics["scenes"] = scenes_headline(result, model)
+    model_artifact.write_json(Path(artifact_dir) / model_artifact.METRICS_FILE, metrics)

@@ -111,3 +111,27 @@ def test_a_missing_dataset_is_named(tmp_path, shipped_model_dir):
     with pytest.raises(CommandError, match="dataset folder not found"):
         call_command("evaluate_model", "--scenes", "--data", str(tmp_path / "nowhere"),
                      "--artifact", str(shipped_model_dir))
+
+
+def test_record_stores_the_headline_in_the_models_metrics(publictest, shipped_model_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(shipped_model_dir, copy)
+    before = json.loads((copy / "metrics.json").read_text())
+    before.pop("scenes", None)
+    (copy / "metrics.json").write_text(json.dumps(before))
+
+    result = scenes_json(publictest, copy, "--record")
+
+    after = json.loads((copy / "metrics.json").read_text())
+    assert {k: v for k, v in after.items() if k != "scenes"} == before  # nothing else touched
+    recorded = after["scenes"]
+    assert recorded["faces"] == 21 and recorded["detection_recall"] == result["scenes"]["detection"]["recall"]
+    assert recorded["end_to_end"]["accuracy"] == result["scenes"]["end_to_end"]["accuracy"]
+    assert set(recorded["given_detected"]["recall"]) == set(EMOTIONS)
+
+
+def test_record_needs_scenes(folder_dataset, shipped_model_dir):
+    with pytest.raises(CommandError, match="--record goes with --scenes"):
+        call_command("evaluate_model", "--data", str(folder_dataset), "--artifact", str(shipped_model_dir), "--record")

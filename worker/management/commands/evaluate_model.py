@@ -41,10 +41,15 @@ class Command(ModelCommand):
         scenes.add_argument("--max-faces", type=int, default=3, help="faces per frame, at most (default 3)")
         scenes.add_argument("--detector", default=None,
                             help="face detector (default: PIPELINE_DETECTOR, as the camera workers use)")
+        scenes.add_argument("--record", action="store_true",
+                            help="also store the headline figures in the model's metrics.json (key \"scenes\"), "
+                                 "where the model card and the About-the-model page read them")
 
     def handle(self, *args, **opts):
         if opts["per_class"] is not None and opts["per_class"] < 1:
             raise CommandError("--per-class must be at least 1")
+        if opts["record"] and not opts["scenes"]:
+            raise CommandError("--record goes with --scenes")
         if opts["scenes"]:
             return self._scenes(opts)
         from emotions import model_artifact
@@ -116,6 +121,11 @@ class Command(ModelCommand):
         model = {"model": classifier.name, "artifact": str(classifier.artifact_dir), "variant": classifier.variant,
                  "tta": classifier.tta_mode, "tta_below": classifier.tta_below if classifier.tta else None,
                  "dataset": dataset.source}
+        if opts["record"]:
+            from worker.pipeline.scene_evaluation import scenes_record
+
+            scenes_record(classifier.artifact_dir, result, model)
+            self.stderr.write(f"recorded in {Path(classifier.artifact_dir) / 'metrics.json'} (\"scenes\")")
         if opts["json"]:
             self.stdout.write(json.dumps({**model, "scenes": result}, indent=2))
             return
