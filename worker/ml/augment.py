@@ -7,7 +7,10 @@ Plain TensorFlow ops that run inside the tf.data pipeline, batch at a time:
 - brightness and contrast jitter, because museum cameras see every lighting;
 - random erasing of a patch, so that the network cannot lean on one region
   (a hand over the mouth, glasses, a cropped forehead); it is the main guard
-  against over-fitting on long runs.
+  against over-fitting on long runs;
+- optionally (`camera`, off by default), what a camera does to a face that
+  scene evaluation showed costs accuracy: out-of-focus blur, and a face
+  captured small and enlarged to 48x48.
 Only training uses this; inference sees the plain preprocessed crop.
 """
 from __future__ import annotations
@@ -28,6 +31,29 @@ class AugmentConfig:
     erase_probability: float = 0.5
     erase_area: tuple[float, float] = (0.02, 0.2)  # fraction of the face
     erase_aspect: tuple[float, float] = (0.3, 3.3)
+    camera: float = 0.0  # probability of each camera effect (blur, captured small) per face
+    blur_sigma: float = 1.2  # strongest blur, in pixels of the 48x48 face
+    small_side: tuple[int, int] = (20, 40)  # a face captured this many pixels wide, enlarged to 48
+
+
+def _gaussian_kernel(sigma: float) -> tf.Tensor:
+    radius = max(1, int(math.ceil(2 * sigma)))
+    x = tf.range(-radius, radius + 1, dtype=tf.float32)
+    weights = tf.exp(-(x**2) / (2 * sigma**2))
+    weights /= tf.reduce_sum(weights)
+    return tf.reshape(weights[:, None] * weights[None, :], [2 * radius + 1, 2 * radius + 1, 1, 1])
+
+
+def _camera(images: tf.Tensor, config: AugmentConfig) -> tf.Tensor:
+    """Blur of random strength on some faces, and a random 'captured small' size on others."""
+    n, size = tf.shape(images)[0], tf.shape(images)[1:3]
+    blurred = tf.nn.conv2d(images, _gaussian_kernel(config.blur_sigma), strides=1, padding="SAME")
+    strength = tf.random.uniform([n, 1, 1, 1]) * tf.cast(tf.random.uniform([n, 1, 1, 1]) < config.camera, tf.float32)
+    images = images + strength * (blurred - images)
+    side = tf.random.uniform([], config.small_side[0], config.small_side[1] + 1, dtype=tf.int32)
+    small = tf.image.resize(tf.image.resize(images, [side, side], method="area"), size, method="bilinear")
+    chosen = tf.random.uniform([n, 1, 1, 1]) < config.camera
+    return tf.where(chosen, small, images)
 
 
 def _affine(images: tf.Tensor, config: AugmentConfig) -> tf.Tensor:
@@ -85,4 +111,6 @@ def _erase(images: tf.Tensor, config: AugmentConfig) -> tf.Tensor:
 
 def augment_batch(images: tf.Tensor, config: AugmentConfig = AugmentConfig()) -> tf.Tensor:
     images = tf.convert_to_tensor(images, tf.float32)
+    if config.camera > 0:
+        images = _camera(images, config)
     return _erase(_photometric(_affine(images, config), config), config)

@@ -27,7 +27,7 @@ from worker.ml import plots  # noqa: E402
 from worker.ml.data import Dataset, load_training_data  # noqa: E402
 from worker.ml.evaluate import choose_tta, compute_metrics, predict_dataset  # noqa: E402
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
-from worker.ml.augment import augment_batch  # noqa: E402
+from worker.ml.augment import AugmentConfig, augment_batch  # noqa: E402
 from worker.ml.model import build_model, describe  # noqa: E402
 from worker.ml.warm_start import model_from_tflite  # noqa: E402
 from worker.ml.weight_averaging import CosineRestarts, average_snapshots  # noqa: E402
@@ -65,6 +65,8 @@ class TrainConfig:
     # > 0: cosine warm restarts every this many epochs instead of the one-cycle schedule, and the
     # cycles' end weights averaged at the end (weight_averaging); `epochs` should be a multiple.
     cycle_epochs: int = 0
+    # Probability of each camera effect in training augmentation (augment.AugmentConfig.camera).
+    camera_augment: float = 0.0
     verbose: int = 1  # Keras progress bar
 
 
@@ -105,13 +107,14 @@ def class_weights_for_spec(labels: np.ndarray, num_classes: int) -> list[float]:
 def _train_dataset(data: Dataset, config: TrainConfig) -> tf.data.Dataset:
     weights = class_weights(data.labels, len(EMOTIONS))[data.labels]
     onehot = np.eye(len(EMOTIONS), dtype=np.float32)[data.labels]
+    augment = AugmentConfig(camera=config.camera_augment)
     batch_size = min(config.batch_size, len(data))
     return (
         tf.data.Dataset.from_tensor_slices((to_model_input(data.images), onehot, weights))
         .shuffle(len(data), seed=config.seed, reshuffle_each_iteration=True)
         # Full batches only: TF 2.21 on CPU was seen crashing on a short final batch.
         .batch(batch_size, drop_remainder=True)
-        .map(lambda x, y, w: (augment_batch(x), y, w), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(lambda x, y, w: (augment_batch(x, augment), y, w), num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
 

@@ -72,3 +72,11 @@ def test_the_command_refuses_cycles_with_a_time_budget(folder_dataset):
     with pytest.raises(CommandError, match="--cycle-epochs"):
         call_command("retrain", "--data", str(folder_dataset), "--cycle-epochs", "2", "--time-budget-minutes", "5",
                      "--epochs", "2", "--no-cache", verbosity=0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1.5", "-0.1"])
+def test_the_command_refuses_a_camera_augment_outside_0_to_1(folder_dataset, value):
+    with pytest.raises(CommandError, match="--camera-augment must be a probability"):
+        call_command("retrain", "--data", str(folder_dataset), "--camera-augment", value, "--epochs", "1",
+                     "--no-cache", verbosity=0)

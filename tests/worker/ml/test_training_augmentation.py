@@ -42,3 +42,25 @@ def test_erasing_replaces_one_patch_within_the_configured_area():
     changed = (np.abs(out - 0.5) > 1e-6).mean(axis=(1, 2, 3))
     # The patch covers 2-20% of the face, plus up to a pixel row and column of rounding.
     assert (changed > 0.01).all() and (changed <= 0.25).all()
+
+
+def _sharpness(images: np.ndarray) -> np.ndarray:
+    """Mean absolute difference between neighbouring pixels, per face: falls when a face is blurred or enlarged."""
+    return np.abs(np.diff(images, axis=2)).mean(axis=(1, 2, 3))
+
+
+def test_camera_effects_soften_the_faces_they_pick():
+    from dataclasses import replace
+
+    tf.random.set_seed(5)
+    x = faces(200)
+    out = augment_batch(x, replace(STILL, camera=1.0)).numpy()
+    # Mirroring keeps sharpness, so any drop comes from the camera effects: every face gets the small-capture one.
+    assert (_sharpness(out) < _sharpness(x) * 0.9).all()
+
+
+def test_camera_effects_are_off_by_default():
+    assert AugmentConfig().camera == 0.0
+    x = faces(64)
+    out = augment_batch(x, STILL).numpy()
+    assert np.allclose(_sharpness(out), _sharpness(x), atol=1e-5)

@@ -57,6 +57,10 @@ class Command(BaseCommand):
             help="fine-tune: start from this artifact folder's float .tflite (e.g. worker/ml/shipped_model)",
         )
         parser.add_argument(
+            "--camera-augment", type=float, default=0.0,
+            help="probability (0-1) of each camera effect in training augmentation: blur, a face captured small",
+        )
+        parser.add_argument(
             "--cycle-epochs", type=int, default=0,
             help="cosine warm restarts every N epochs (peak --learning-rate) and the cycle ends' weights "
             "averaged at the end, kept if better on validation; --epochs should be a multiple of N",
@@ -76,6 +80,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--tta-below must be a score in (0, 1], got {opts['tta_below']}")
         if opts["cycle_epochs"] < 0 or (opts["cycle_epochs"] and opts["time_budget_minutes"]):
             raise CommandError("--cycle-epochs must be >= 0 and does not go with --time-budget-minutes (it sets its own schedule)")
+        if not 0 <= opts["camera_augment"] <= 1:
+            raise CommandError(f"--camera-augment must be a probability in [0, 1], got {opts['camera_augment']}")
         if opts["init_from"] and not (opts["init_from"] / "model_float.tflite").is_file():
             raise CommandError(f"--init-from {opts['init_from']}: no model_float.tflite there (an artifact folder is needed)")
         if opts["resume"] and not opts["output"]:
@@ -103,6 +109,7 @@ class Command(BaseCommand):
             time_budget_s=opts["time_budget_minutes"] * 60 if opts["time_budget_minutes"] else None,
             init_from=str(opts["init_from"]) if opts["init_from"] else None,
             cycle_epochs=opts["cycle_epochs"],
+            camera_augment=opts["camera_augment"],
             verbose=1 if opts["verbosity"] >= 1 else 0,
         )
         try:
