@@ -71,6 +71,12 @@ def source_kind(source: str) -> str:
     return "file"
 
 
+# FFmpeg decodes a stream with one thread. Its default, a thread per core, keeps a decoded
+# frame per thread in flight: measured on a 1080p H.264 stream, 21 MB more memory per camera
+# and no less CPU; cameras already decode in parallel, one thread each.
+_DECODER_PARAMS = [cv2.CAP_PROP_N_THREADS, 1] if hasattr(cv2, "CAP_PROP_N_THREADS") else []
+
+
 def _capture_open(source: str, timeout_seconds: float = 5.0):
     """A cv2.VideoCapture, or for an HTTP MJPEG stream a capture that decodes only retrieved frames."""
     kind = source_kind(source)
@@ -81,13 +87,14 @@ def _capture_open(source: str, timeout_seconds: float = 5.0):
     if kind == "device":
         capture = cv2.VideoCapture(int(source))
     elif kind == "file":
-        capture = cv2.VideoCapture(source, cv2.CAP_FFMPEG)
+        capture = cv2.VideoCapture(source, cv2.CAP_FFMPEG, _DECODER_PARAMS)
     else:
         # FFmpeg reads RTSP and multipart MJPEG over HTTP. Without the timeouts a
         # stalled stream blocks read() forever and we could never reconnect.
         ms = int(max(timeout_seconds, 0.5) * 1000)
         capture = cv2.VideoCapture(source.strip(), cv2.CAP_FFMPEG,
-                                   [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, ms, cv2.CAP_PROP_READ_TIMEOUT_MSEC, ms])
+                                   [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, ms, cv2.CAP_PROP_READ_TIMEOUT_MSEC, ms,
+                                    *_DECODER_PARAMS])
     if kind != "file":
         # Small internal buffer: we want the newest frame, not a backlog.
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
