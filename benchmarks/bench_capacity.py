@@ -4,7 +4,7 @@ every-frame analysis.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python benchmarks/bench_capacity.py --counts 1,4,8,10 --rates 10,0 --window 20 \\
         [--height 1080|720] [--substream 640x360] [--stream mjpeg|rtsp] \\
-        [--driver run_camera|workers [--cameras-per-worker 4[,1]]]
+        [--driver run_camera|workers [--cameras-per-worker 2[,1,4]]]
 
 What runs, per (cameras per worker, analysis rate, N):
 - a camera server, in a process of its own (its CPU is reported apart), serving
@@ -192,7 +192,7 @@ def memory_mb(pid: int) -> tuple[float, float]:
 
 
 def process_tree(pid: int) -> list[int]:
-    """`pid` and its descendants (camera_workers' Celery workers)."""
+    """`pid` and its descendants."""
     pids, queue = [], [pid]
     while queue:
         current = queue.pop()
@@ -202,6 +202,21 @@ def process_tree(pid: int) -> list[int]:
                 queue.extend(int(c) for c in f.read().split())
         except OSError:
             pass
+    return pids
+
+
+def celery_workers(supervisor: int) -> list[int]:
+    """camera_workers' Celery worker processes (not a child caught between fork and exec, which is
+    still a copy of the supervisor, nor a short-lived helper a library starts)."""
+    pids = []
+    for pid in process_tree(supervisor)[1:]:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"celery" in args and b"worker" in args:
+            pids.append(pid)
     return pids
 
 
@@ -302,7 +317,7 @@ def _start(driver: str, ids: list[int], segment: float, per_worker: int):
         process = subprocess.Popen(manage + ["camera_workers", "--worker-loglevel", "INFO"], env=env, cwd=ROOT,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=_follow_workers, args=(process, cameras, output), daemon=True).start()
-        workers = CameraProcesses(pids=lambda: process_tree(process.pid)[1:], supervisor=process.pid)
+        workers = CameraProcesses(pids=lambda: celery_workers(process.pid), supervisor=process.pid)
         return [process], cameras, workers, output
     processes = []
     for camera_id in ids:
@@ -328,7 +343,19 @@ def _stop(processes: list[subprocess.Popen], ids: list[int]) -> None:
 
 
 def run(count: int, rate: int, *, driver: str, per_worker: int, main_url: str, sub_url: str | None,
-        server_pid: int, window: float, segment: float) -> dict:
+        server_pid: int, window: float, segment: float, log: str | None = None) -> dict:
+    result = _run(count, rate, driver=driver, per_worker=per_worker, main_url=main_url, sub_url=sub_url,
+                  server_pid=server_pid, window=window, segment=segment)
+    if log:
+        with open(log, "a") as f:
+            f.write(f"==== N={count} rate={rate} cameras per worker={per_worker or '-'}\n")
+            f.writelines(result.pop("output"))
+    result.pop("output", None)
+    return result
+
+
+def _run(count: int, rate: int, *, driver: str, per_worker: int, main_url: str, sub_url: str | None,
+         server_pid: int, window: float, segment: float) -> dict:
     ids = cameras_create(count, rate, main_url, sub_url, enabled=driver == "workers")
     processes, cameras, workers, output = _start(driver, ids, segment, per_worker)
     wanted = max(1, round(window / segment))
@@ -343,7 +370,7 @@ def run(count: int, rate: int, *, driver: str, per_worker: int, main_url: str, s
         time.sleep(0.5)
     if since is None:
         _stop(processes, ids)
-        return {"count": count, "rate": rate, "per_worker": per_worker,
+        return {"count": count, "rate": rate, "per_worker": per_worker, "output": output,
                 "error": "".join(output[-5:]).strip() or "no segment finished"}
     seconds = max(time.monotonic() - since, 1e-6)
     server_cpu = (cpu_seconds(server_pid) - server_cpu0) / seconds
@@ -352,8 +379,10 @@ def run(count: int, rate: int, *, driver: str, per_worker: int, main_url: str, s
     windows = [c.window(since) for c in cameras.values()]
     if any(w is None for w in windows) or pids1 != pids0:
         why = "a camera process was restarted during the window" if pids1 != pids0 else "no segment finished"
-        return {"count": count, "rate": rate, "per_worker": per_worker, "error": "".join(output[-5:]).strip() or why}
-    return _figures(count, rate, per_worker, windows, workers, (cpu1 - cpu0) / seconds, server_cpu)
+        return {"count": count, "rate": rate, "per_worker": per_worker, "output": output,
+                "error": "".join(output[-5:]).strip() or why}
+    return {**_figures(count, rate, per_worker, windows, workers, (cpu1 - cpu0) / seconds, server_cpu),
+            "output": output}
 
 
 def _figures(count: int, rate: int, per_worker: int, windows: list, workers: CameraProcesses, cpu: float,
@@ -407,9 +436,9 @@ def main() -> None:
     parser.add_argument("--driver", choices=("run_camera", "workers"), default="run_camera",
                         help="run_camera: one embedded process per camera; workers: manage.py camera_workers "
                              "(Celery worker processes on CELERY_BROKER_URL)")
-    parser.add_argument("--cameras-per-worker", default="4",
+    parser.add_argument("--cameras-per-worker", default="2",
                         help="with --driver workers: CAMERAS_PER_WORKER values to run, comma-separated "
-                             "(default 4, the product's default; 1 = a process per camera)")
+                             "(default 2, the product's default; 1 = a process per camera)")
     parser.add_argument("--rates", default="10,0", help="analysis_fps values; 0 = every frame (the baseline)")
     parser.add_argument("--stream", choices=("mjpeg", "rtsp"), default="mjpeg",
                         help="what the cameras send: HTTP MJPEG, or RTSP with H.264 (needs the ffmpeg binary)")
@@ -419,6 +448,7 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=20.0, help="measured seconds per run")
     parser.add_argument("--segment", type=float, default=5.0, help="segment length (one figure per segment)")
     parser.add_argument("--loop-seconds", type=float, default=10.0, help="length of the looped video")
+    parser.add_argument("--log", help="append the cameras' own output (run_camera, camera_workers) to this file")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     rates = [int(r) for r in args.rates.split(",")]
@@ -468,7 +498,8 @@ def main() -> None:
         for count in counts:
             for rate in rates:
                 result = run(count, rate, driver=args.driver, per_worker=per_worker, main_url=main_url,
-                             sub_url=sub_url, server_pid=server.pid, window=args.window, segment=args.segment)
+                             sub_url=sub_url, server_pid=server.pid, window=args.window, segment=args.segment,
+                             log=args.log)
                 results.append(result)
                 print(_row(result), flush=True)
     server.terminate()

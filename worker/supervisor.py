@@ -1,8 +1,8 @@
 """`camera_workers`: Celery worker processes for the enabled cameras, kept in step with the database.
 
 Cameras share worker processes, CAMERAS_PER_WORKER of them to a process
-(default 4; `--cameras-per-worker`): one process imports Django, OpenCV and
-LiteRT and loads the model once for all its cameras, which is what keeps the
+(default 2; `--cameras-per-worker`): one process imports Django, OpenCV and
+LiteRT and loads the model once for its cameras, which is what keeps the
 memory per camera low (README, *Sizing*). A worker is
 `celery -A museum_site worker -Q camera.<a>,camera.<b>,... --pool threads -c <cameras>`:
 each camera keeps its own queue and its own chain of segments, run by one of
@@ -33,13 +33,16 @@ is still running after `stop_timeout` seconds.
 
 Why threads in one process rather than a process (or a prefork pool child) per
 camera: measured, a camera process holds 170-180 MB RSS of which only about
-15 MB is the camera's own (frames, reader, tracker); the rest is the imports and
-the model. The pipeline's heavy steps (JPEG decoding, resizing, Haar detection,
-LiteRT) run in native code that releases the GIL, so the threads use both cores
-(CPU per camera measured the same as in separate processes). The price is a
-shared fate: a native crash or the out-of-memory killer ends every camera of
-the worker (all restarted about a second later, their segments replayed), and
-`CAMERAS_PER_WORKER=1` buys back full isolation at about 180 MB per camera.
+15 MB (MJPEG) to 45 MB (RTSP, H.264 decoder) is the camera's own; the rest is
+the imports and the model. The pipeline's heavy steps (decoding, resizing,
+Haar detection, LiteRT) run in native code that releases the GIL, so the
+threads use both cores (CPU per camera measured the same as in separate
+processes). The price: the threads of a process share one GIL (at 4 cameras a
+process, under heavy outside CPU load, cameras missed 9-10 % of their analyses
+where 1 or 2 a process held: hence the default of 2), and a shared fate: a
+native crash or the out-of-memory killer ends every camera of the worker (all
+restarted about a second later, their segments replayed). `CAMERAS_PER_WORKER=1`
+buys back full isolation at about 175 MB RSS per camera.
 """
 from __future__ import annotations
 

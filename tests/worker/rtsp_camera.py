@@ -23,6 +23,7 @@ what an IP camera does on its main stream:
 from __future__ import annotations
 
 import base64
+import itertools
 import random
 import shutil
 import socket
@@ -30,6 +31,7 @@ import struct
 import subprocess
 import threading
 import time
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -42,22 +44,42 @@ def ffmpeg_path() -> str | None:
     return shutil.which("ffmpeg")
 
 
-def h264_encode(frames: list[np.ndarray], fps: float, *, keyframe_every: int | None = None) -> bytes:
-    """BGR frames (all one size) -> an H.264 Annex B stream, by the ffmpeg binary."""
+def h264_encode(frames: Iterable[np.ndarray], fps: float, *, keyframe_every: int | None = None,
+                bitrate: str | None = None) -> bytes:
+    """BGR frames (all one size; a list or any iterable, fed to the encoder as they come) -> an
+    H.264 Annex B stream, by the ffmpeg binary. `bitrate` (e.g. "4M"): an IP camera's constant
+    rate; default: x264's quality-based rate."""
     ffmpeg = ffmpeg_path()
     if ffmpeg is None:
         raise RuntimeError("ffmpeg is not installed (Debian: apt-get install ffmpeg)")
-    height, width = frames[0].shape[:2]
+    frames = iter(frames)
+    first = next(frames)
+    height, width = first.shape[:2]
     gop = keyframe_every or max(1, round(fps))
+    rate = ["-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate] if bitrate else []
     command = [ffmpeg, "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "bgr24",
                "-s", f"{width}x{height}", "-r", f"{fps:g}", "-i", "-", "-c:v", "libx264", "-preset", "veryfast",
-               "-pix_fmt", "yuv420p", "-bf", "0", "-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0",
-               "-x264-params", "aud=1:repeat-headers=1", "-f", "h264", "-"]
-    done = subprocess.run(command, input=b"".join(np.ascontiguousarray(f).tobytes() for f in frames),
-                          capture_output=True, check=False)
-    if done.returncode != 0 or not done.stdout:
-        raise RuntimeError(f"ffmpeg could not encode H.264: {done.stderr.decode(errors='replace')[-500:]}")
-    return done.stdout
+               *rate, "-pix_fmt", "yuv420p", "-bf", "0", "-g", str(gop), "-keyint_min", str(gop),
+               "-sc_threshold", "0", "-x264-params", "aud=1:repeat-headers=1", "-f", "h264", "-"]
+    encoder = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def feed() -> None:
+        try:
+            for frame in itertools.chain([first], frames):
+                encoder.stdin.write(np.ascontiguousarray(frame).tobytes())
+        except BrokenPipeError:  # the encoder failed; its error says why
+            pass
+        finally:
+            encoder.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    stream, errors = encoder.stdout.read(), encoder.stderr.read()
+    encoder.wait()
+    feeder.join()
+    if encoder.returncode != 0 or not stream:
+        raise RuntimeError(f"ffmpeg could not encode H.264: {errors.decode(errors='replace')[-500:]}")
+    return stream
 
 
 def nal_units(stream: bytes) -> list[bytes]:

@@ -11,7 +11,8 @@ time when asked: no frame before the wall-clock time it stands for), so the same
 media times. Live sources are read by a thread that keeps the frames not yet
 taken for at most `max_lag` seconds (0: only the newest; the runner uses
 PIPELINE_MAX_LAG_SECONDS): a consumer that falls behind skips frames (counted
-in `frames_dropped`) instead of lagging further and further behind the camera. A live source that
+in `frames_dropped`) instead of lagging further and further behind the camera; frames 1600 px
+wide or more are kept, and handed on, at half size (the MJPEG reader decodes them so). A live source that
 delivers nothing for `reconnect_after` seconds is released and reopened with
 exponential back-off, capped low (2 s by default) so a stream that comes back
 is used within about that long; a failed open is probed to say why (HTTP 404,
@@ -37,7 +38,7 @@ from urllib.parse import urlsplit
 import cv2
 import numpy as np
 
-from worker.pipeline.mjpeg import mjpeg_capture_open
+from worker.pipeline.mjpeg import HALF_SIZE_FROM_WIDTH, mjpeg_capture_open
 
 log = logging.getLogger(__name__)
 
@@ -359,6 +360,11 @@ class LiveStreamReader:
         ok, image = self._capture.retrieve()
         if not ok or image is None:
             return False
+        if image.shape[1] >= HALF_SIZE_FROM_WIDTH:
+            # As the MJPEG reader decodes wide streams (FFmpeg cannot decode H.264 smaller): a 1080p
+            # frame waits here at 1.5 MB instead of 6, and every later step works on a quarter of
+            # the pixels; the halving (0.55 ms) costs less than it saves on the grey conversion alone.
+            image = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
         with self._cond:
             self._waiting.append(Frame(image=image, index=index, seconds=seconds,
                                        captured_at=datetime.now(timezone.utc)))

@@ -1,6 +1,7 @@
 """An RTSP/H.264 camera on 127.0.0.1 (tests/worker/rtsp_camera.py, encoded by Debian's ffmpeg): the
 camera's pipeline reads it at its rate, analyses the frames due at its analysis rate, records the
-visitor, and shows `reconnecting` while the stream is gone and `running` once it is back."""
+visitor, and shows `reconnecting` while the stream is gone and `running` once it is back. A full-HD
+stream reaches the pipeline at half size, as the MJPEG reader decodes it."""
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,7 @@ from tests.conftest import require_service
 from tests.factories import CameraFactory
 from tests.worker.rtsp_camera import RtspCamera, ffmpeg_path
 from tests.worker.videos import camera_outage_followed, face_drift_frames
+from worker.pipeline.sources import LiveStreamReader
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +43,16 @@ def test_it_records_the_visitor_from_an_rtsp_camera_and_follows_its_outage(rtsp_
     camera_outage_followed(camera, rtsp_camera)
     assert rtsp_camera.sessions_played >= 2
     assert Visit.objects.filter(camera=camera).exists() and EmotionEvent.objects.filter(camera=camera).exists()
+
+
+def test_a_full_hd_stream_reaches_the_pipeline_at_half_size():
+    if ffmpeg_path() is None:
+        require_service("ffmpeg (Debian: apt-get install ffmpeg) encodes the RTSP test camera's H.264")
+    frames = face_drift_frames(10, width=1920, height=1080)
+    with RtspCamera(frames, fps=10.0) as camera:
+        reader = LiveStreamReader(camera.url())
+        try:
+            frame = reader.read(timeout=15)
+        finally:
+            reader.close()
+    assert frame is not None and frame.image.shape == (540, 960, 3)
