@@ -517,7 +517,7 @@ def main() -> None:
             held = [count for count, ok in runs if ok]
             # Conservative: every smaller N measured held too (a busy machine makes single runs noisy).
             steady = max((count for count, _ in runs if all(ok for c, ok in runs if c <= count)), default=None)
-            print(f"{f'{per_worker} cameras per worker, ' if per_worker else ''}"
+            print(f"{f'{per_worker} camera(s) per worker, ' if per_worker else ''}"
                   f"{'every frame' if rate == 0 else f'{rate} fps'}: largest N holding the rate with < 1 % missed: "
                   f"{steady if steady is not None else 'none'} (held at N = {', '.join(map(str, held)) or 'none'})")
 
