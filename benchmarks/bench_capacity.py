@@ -309,11 +309,12 @@ def cameras_create(count: int, rate: int, main_url: str, sub_url: str | None, *,
 def _start(driver: str, ids: list[int], segment: float, per_worker: int):
     """The cameras' processes: (processes to stop at the end, {camera id: figures}, CameraProcesses, output)."""
     env = {**os.environ, "EMOTION_MODEL_THREADS": "1", "PYTHONUNBUFFERED": "1",
-           "PIPELINE_SEGMENT_SECONDS": f"{segment}", "CAMERAS_PER_WORKER": str(per_worker)}
+           "PIPELINE_SEGMENT_SECONDS": f"{segment}"}
     cameras = {camera_id: CameraFigures(camera_id) for camera_id in ids}
     output: list = []
     manage = [sys.executable, str(ROOT / "manage.py")]
     if driver == "workers":
+        env["CAMERAS_PER_WORKER"] = str(per_worker)
         process = subprocess.Popen(manage + ["camera_workers", "--worker-loglevel", "INFO"], env=env, cwd=ROOT,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=_follow_workers, args=(process, cameras, output), daemon=True).start()
