@@ -228,14 +228,13 @@ class CameraWorkerSupervisor:
         enabled = {c.camera_id for c in cameras if c.enabled}
         now = time.monotonic()
 
-        for worker in list(self.workers.values()):
-            if worker.process is not None and not worker.alive:
-                self._on_exit(worker, wanted=any(c in enabled for c in worker.members), now=now)
-
         # A disabled (or deleted) camera leaves its worker; its segment ends by itself. Its
         # queue stays consumed, idle, until the process restarts for another reason.
         for worker in self.workers.values():
             worker.members = [c for c in worker.members if c in enabled]
+        for worker in list(self.workers.values()):
+            if worker.process is not None and not worker.alive:
+                self._on_exit(worker, wanted=bool(worker.members), now=now)
         placed = {c for w in self.workers.values() for c in w.members}
         for camera_id in sorted(enabled - placed):
             self.place(camera_id)
