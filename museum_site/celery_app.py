@@ -1,4 +1,5 @@
-"""The Celery app. Workers run one per camera: `celery -A museum_site worker -Q camera.<id> -c 1`."""
+"""The Celery app. Camera workers (started by `manage.py camera_workers`) consume `camera.<id>` queues,
+several cameras to a process: `celery -A museum_site worker -Q camera.<a>,camera.<b> --pool threads -c 2`."""
 import os
 
 from celery import Celery

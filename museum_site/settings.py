@@ -167,7 +167,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: only the production mode (one worker per camera) needs a broker;
+# Celery: only the production mode (camera_workers) needs a broker;
 # embedded mode runs the pipeline in-process (`manage.py run_camera`).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
@@ -223,8 +223,9 @@ DEBUG_SNAPSHOT_DIR = Path(env_str("DEBUG_SNAPSHOT_DIR", str(VAR_DIR / "snapshots
 
 # Pipeline settings; detection settings and the event rate are per camera, in admin.
 PIPELINE_FLUSH_SECONDS = env_float("PIPELINE_FLUSH_SECONDS", 2.0)
-# OpenCV threads per camera process: cameras run in processes of their own, so more threads only
-# spin against each other (1 thread: ~18 % less CPU per analysed 1080p frame, benchmarks/profile_frame.py).
+# OpenCV threads per camera process: every camera already has a thread (and every core a camera
+# or several), so more threads only spin against each other (1 thread: ~18 % less CPU per analysed
+# 1080p frame, benchmarks/profile_frame.py).
 PIPELINE_OPENCV_THREADS = env_int("PIPELINE_OPENCV_THREADS", 1)
 # A live camera's frames wait at most this long to be analysed (a worker held up for a moment by a
 # busy CPU catches up; older frames are dropped). Frames keep the time they were read.
@@ -232,6 +233,14 @@ PIPELINE_MAX_LAG_SECONDS = env_float("PIPELINE_MAX_LAG_SECONDS", 0.5)
 if PIPELINE_OPENCV_THREADS < 1:
     raise ValueError(f"PIPELINE_OPENCV_THREADS={PIPELINE_OPENCV_THREADS} must be at least 1")
 PIPELINE_SEGMENT_SECONDS = env_float("PIPELINE_SEGMENT_SECONDS", 30.0)
+# camera_workers puts up to this many cameras in one worker process (a thread each, one shared
+# model). Measured with 10 cameras at 1080p: 93-95 MB RSS / 68-70 MB PSS per camera at 2,
+# 64 / 50 at 4, 174-176 / 122-124 at 1 (a process per camera); at 4, under heavy outside CPU
+# load, cameras missed 9-10 % of their analyses where 1 and 2 held. 1 also isolates every
+# camera (a crash takes one camera down).
+CAMERAS_PER_WORKER = env_int("CAMERAS_PER_WORKER", 2)
+if CAMERAS_PER_WORKER < 1:
+    raise ValueError(f"CAMERAS_PER_WORKER={CAMERAS_PER_WORKER} must be at least 1")
 PIPELINE_RECONNECT_AFTER_SECONDS = env_float("PIPELINE_RECONNECT_AFTER_SECONDS", 5.0)
 # A live source that cannot be opened is probed again after 0.5, 1, 2 ... up to this many
 # seconds (low, so a stream that comes back is used within about this long).

@@ -112,7 +112,8 @@ def lease_take_over_stale(camera_id: int, *, stale_seconds: float) -> str | None
     heartbeat and drops itself, so two chains never run together.
     """
     token = chain_token_new()
-    fresh_above_ms = int((LEASE_SECONDS - stale_seconds) * 1000)
+    # stale_seconds <= 0: any lease, even one refreshed this very millisecond.
+    fresh_above_ms = int((LEASE_SECONDS - stale_seconds) * 1000) + (1 if stale_seconds <= 0 else 0)
     taken = redis_client().eval(_TAKE_OVER, 1, _key(camera_id, "lease"), token, fresh_above_ms,
                                 int(LEASE_SECONDS * 1000))
     return token if taken else None

@@ -7,10 +7,10 @@ next segment while the camera is enabled. The pipeline reports the camera's
 health; this module adds what only the chain knows (retries, stops).
 
 Delivery guarantees, and where they come from:
-- acks_late + reject_on_worker_lost: a segment whose worker dies is delivered
-  again: at once when only the pool child died; when the whole worker died,
-  as soon as camera_workers notices (camera_segments_requeue_unacked), or
-  else after the broker's visibility timeout.
+- acks_late: a segment whose worker process dies is delivered again as soon
+  as camera_workers notices (camera_segments_requeue_unacked), or else after
+  the broker's visibility timeout. (reject_on_worker_lost is kept for a worker
+  started by hand with a forking pool: its main process requeues at once.)
 - The pipeline flushes in transactions with idempotency keys, so a redelivered
   segment adds only what was not flushed before, never a duplicate.
 - The next segment is published *before* this one is marked done and acked; a
@@ -143,14 +143,21 @@ def camera_chain_start(*, camera_id: int) -> str | None:
     return token
 
 
-def camera_chain_take_over(*, camera_id: int) -> str | None:
-    """Replace a chain that stopped refreshing its lease (dead or stuck) with a new one; its token, or None."""
-    token = chain.lease_take_over_stale(camera_id, stale_seconds=chain.LEASE_STALE_SECONDS)
+def camera_chain_take_over(*, camera_id: int, stale_seconds: float | None = None) -> str | None:
+    """Replace a chain that stopped refreshing its lease (dead or stuck) with a new one; its token, or None.
+
+    `stale_seconds=0` replaces the chain however fresh its lease (camera_workers, when it
+    restarts the chain's worker anyway)."""
+    stale = chain.LEASE_STALE_SECONDS if stale_seconds is None else stale_seconds
+    token = chain.lease_take_over_stale(camera_id, stale_seconds=stale)
     if token is None:
         return None
     camera_segment_enqueue(camera_id=camera_id, chain_token=token, next_segment=NextSegment(index=0))
-    log.warning("camera %s: its segment chain showed no sign of life for %.0fs; started chain %s",
-                camera_id, chain.LEASE_STALE_SECONDS, token)
+    if stale_seconds is None:
+        log.warning("camera %s: its segment chain showed no sign of life for %.0fs; started chain %s",
+                    camera_id, chain.LEASE_STALE_SECONDS, token)
+    else:
+        log.info("camera %s: replaced its segment chain with chain %s", camera_id, token)
     return token
 
 

@@ -114,6 +114,25 @@ class MjpegCamera:
         self.server.server_close()
 
 
+def camera_outage_followed(camera, stream, *, seconds: float = 3.0, back_seconds: float = 6.0):
+    """A segment while `stream` (MjpegCamera or RtspCamera) is gone shows the camera `reconnecting` with
+    the cause; once restored, a segment reads frames again and the camera is `running`. Returns that
+    last segment's stats. Needs the database; PIPELINE_RECONNECT_AFTER_SECONDS short (1 s)."""
+    from cameras.models import Camera
+    from worker.pipeline.runner import camera_segment_run
+
+    stream.drop()
+    camera_segment_run(camera_id=camera.pk, segment_id="outage", max_seconds=seconds)
+    camera.refresh_from_db()
+    assert camera.state == Camera.State.RECONNECTING
+    assert "no frames" in camera.last_error or "cannot open" in camera.last_error
+    stream.restore()
+    stats = camera_segment_run(camera_id=camera.pk, segment_id="back", max_seconds=back_seconds)
+    camera.refresh_from_db()
+    assert stats.frames > 0 and camera.state == Camera.State.RUNNING
+    return stats
+
+
 def face_drift_frames(count: int = 40, *, width: int = 480, height: int = 360) -> list[np.ndarray]:
     """Frames of one visitor drifting slowly over the wall (for the MJPEG camera)."""
     face = synthetic.astronaut_face()

@@ -88,6 +88,9 @@ class EmotionClassifier:
         # Set by the active-model loader: which ModelVersion events should record.
         self.model_version_id: int | None = None
         self.name: str = self.spec.get("name", self.artifact_dir.name)
+        # Read once and handed to every batch size's interpreter: mapping the file once per
+        # interpreter counted it again in the process's RSS each time (up to 12 times).
+        self._model_content = self.model_path.read_bytes()
         self._interpreters: dict[int, object] = {}
         self._lock = threading.Lock()
         self._interpreter(1)  # fail now, naming the file, if the model is corrupt
@@ -106,7 +109,7 @@ class EmotionClassifier:
             from ai_edge_litert.interpreter import Interpreter
 
             try:
-                interpreter = Interpreter(model_path=str(self.model_path), num_threads=self.num_threads)
+                interpreter = Interpreter(model_content=self._model_content, num_threads=self.num_threads)
                 index = interpreter.get_input_details()[0]["index"]
                 interpreter.resize_tensor_input(index, [batch, self.input_size, self.input_size, 1], strict=False)
                 interpreter.allocate_tensors()

@@ -193,7 +193,7 @@ class OutputProcess:
             pass
 
     def kill(self) -> None:
-        """SIGKILL the process and everything it started (a Celery worker and its pool child)."""
+        """SIGKILL the process and everything it started (camera_workers and its workers)."""
         self.signal_group(signal.SIGKILL)
         self.process.wait(timeout=10)
 
@@ -205,7 +205,7 @@ class OutputProcess:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-        self.signal_group(signal.SIGKILL)  # a pool child orphaned by a crash
+        self.signal_group(signal.SIGKILL)  # anything it started, orphaned by a crash
         self._reader.join(timeout=5)
         return self.process.returncode
 
@@ -227,10 +227,10 @@ def processes():
 
 @pytest.fixture
 def start_worker(processes, celery_env):
-    """A real `celery worker -Q camera.<id> -c 1` (the production command), ready to consume."""
+    """A real camera worker (the production command, `worker_command`) for one camera or several, ready to consume."""
 
-    def start(camera_id: int, *, name: str = "worker", env: dict[str, str] | None = None) -> OutputProcess:
-        worker = processes(worker_command(camera_id), env=env or celery_env, name=name)
+    def start(camera_ids, *, name: str = "worker", env: dict[str, str] | None = None) -> OutputProcess:
+        worker = processes(worker_command(camera_ids), env=env or celery_env, name=name)
         worker.wait_for_line(r"\bready\.", timeout=60)
         return worker
 

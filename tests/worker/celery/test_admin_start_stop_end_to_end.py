@@ -1,4 +1,4 @@
-"""Staff start a camera in the admin and it gets processed by its own worker; stop it and it stops."""
+"""Staff start a camera in the admin and camera_workers processes it; stop it and it stops."""
 from __future__ import annotations
 
 import time

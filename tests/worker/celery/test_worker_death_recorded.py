@@ -8,7 +8,7 @@ import time
 import pytest
 
 from cameras.models import Camera
-from worker.supervisor import CameraWorker, CameraWorkerSupervisor
+from worker.supervisor import CameraWorkerSupervisor
 
 pytestmark = pytest.mark.integration
 
@@ -20,13 +20,13 @@ def test_it_records_the_death_and_waits_before_restarting(transactional_db, make
     # A process standing in for a worker that crashed with exit code 3.
     crashed = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"], start_new_session=True)
     crashed.wait(timeout=30)
-    supervisor.workers[camera.pk] = CameraWorker(camera_id=camera.pk, process=crashed, started_at=time.monotonic())
+    worker = supervisor.add_worker([camera.pk], camera_ids=(camera.pk,), process=crashed, started_at=time.monotonic())
 
     supervisor.reconcile()
 
     camera.refresh_from_db()
     assert camera.state == Camera.State.ERROR
     assert camera.last_error == "camera worker exited unexpectedly (exit code 3); restarting in 30s"
-    worker = supervisor.workers[camera.pk]
+    assert supervisor.worker_of(camera.pk) is worker
     assert worker.process is None and worker.quick_deaths == 1
     assert worker.next_start_at > time.monotonic() + 20  # not restarted before its back-off

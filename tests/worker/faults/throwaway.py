@@ -107,15 +107,3 @@ class ThrowawayRedis:
             self.process.wait(timeout=30)
         self.process = None
 
-
-def process_children(pid: int) -> list[int]:
-    """Direct children of a process (Linux /proc), e.g. a Celery worker's pool child."""
-    children = []
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            children.append(int(Path(stat).parent.name))
-    return children
