@@ -93,6 +93,12 @@ def config_from(values: dict) -> AgentConfig:
                        ("smoothing_seconds", float)):
         if (value := number(name, kind)) is not None:
             setattr(config, name, value)
+    # An explicit 0 is passed through (it means "off" for smoothing), so the others need their own floor.
+    for name, least in (("threads", 1), ("flush_seconds", 0.1), ("heartbeat_seconds", 1), ("max_queue", 1),
+                        ("drain_timeout", 0), ("max_frames", 1)):
+        value = getattr(config, name)
+        if value is not None and value < least:
+            raise AgentError(f"--{name.replace('_', '-')} must be at least {least}, not {value}")
     if not 0 <= config.smoothing_seconds <= 60:
         raise AgentError(f"--smoothing-seconds must be between 0 (off) and 60, not {config.smoothing_seconds}")
     return config

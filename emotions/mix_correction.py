@@ -76,6 +76,8 @@ class Confusion:
 
 def confusion_from_counts(counts, labels: Sequence[str] = EMOTIONS, **about) -> Confusion:
     """A checked Confusion from a square table of face counts (rows true) in `labels` order."""
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
+        raise MixCorrectionError(f"the confusion matrix's labels are not a list of the 7 emotions: {labels!r}")
     labels = [str(label).lower() for label in labels]
     if sorted(labels) != sorted(EMOTIONS):
         raise MixCorrectionError(f"the confusion matrix's labels are not the 7 emotions: {labels!r}")
@@ -87,6 +89,10 @@ def confusion_from_counts(counts, labels: Sequence[str] = EMOTIONS, **about) -> 
         raise MixCorrectionError(f"the confusion matrix is {table.shape}, not 7 x 7")
     if not np.all(np.isfinite(table)) or np.any(table < 0):
         raise MixCorrectionError("the confusion matrix has negative or missing counts")
+    # Counts of faces, not rates: the interval redraws each row from its own number of faces.
+    if not np.allclose(table, np.round(table)):
+        raise MixCorrectionError("the confusion matrix holds fractions, not counts of faces")
+    table = np.round(table)
     order = [labels.index(label) for label in EMOTIONS]
     table = table[np.ix_(order, order)]
     empty = [legacy_name(EMOTIONS[i]) for i in np.flatnonzero(table.sum(axis=1) == 0)]
@@ -241,7 +247,10 @@ def corrected_mix(groups: Sequence[tuple[Sequence[float], Confusion]], *, level:
         shares = estimate_shares(counts, confusion.rates)
         estimated += n * shares
         if resamples:
-            again = rng.multinomial(int(round(n)), counts / n, size=resamples)
+            # Redrawn from the labels the fitted mix would produce, not from the counted ones: an
+            # emotion counted 0 times can still be there (read as another), so its interval must be able to open.
+            expected = np.clip(shares @ confusion.rates, 0, None)
+            again = rng.multinomial(int(round(n)), expected / expected.sum(), size=resamples)
             rates = _resampled_rates(confusion, rng, resamples)
             drawn += n * estimate_shares(again, rates, start=np.broadcast_to(shares, again.shape))
     shares = estimated / total

@@ -166,7 +166,12 @@ def corrected_emotion_mix(*, event_filter: EventFilter) -> dict:
     notes = []
     for key, detected in sorted(counts.items(), key=lambda item: str(item[0])):
         model = active
-        if key != ACTIVE and key != (active_version.pk if active_version else None):
+        if key == ACTIVE:
+            # With at most one model ever run, ACTIVE holds all of its detections: nothing to say.
+            if not single_model:
+                notes.append(f"{int(detected.sum()):,} detections without a recorded model version (imported, or "
+                             "from purged periods) were corrected with the active model's matrix.")
+        elif key != (active_version.pk if active_version else None):
             version = ModelVersion.objects.get(pk=key)
             own = _model_matrix(version, active=False)
             if own.confusion is not None:

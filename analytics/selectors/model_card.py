@@ -52,5 +52,8 @@ def _scenes_card(scenes) -> dict | None:
         figures = scenes.get(key) or {}
         rows.append({"title": title, "accuracy": figures.get("accuracy"), "macro_f1": figures.get("macro_f1"),
                      "recall": [(figures.get("recall") or {}).get(label) for label in EMOTIONS]})
-    return {"faces": scenes.get("faces"), "detection_recall": scenes.get("detection_recall"), "rows": rows,
+    recall = scenes.get("detection_recall")
+    percent = round(recall * 100, 1) if isinstance(recall, (int, float)) else None
+    return {"faces": scenes.get("faces"), "detection_recall": recall, "detection_percent": percent,
+            "tta": scenes.get("tta"), "rows": rows,
             "labels": [legacy_name(label) for label in EMOTIONS]}

@@ -80,6 +80,7 @@ def test_detections_without_a_recorded_version_use_the_active_matrix(viewer_api,
     answer = viewer_api.get(URL).json()
     assert answer["detections"] == 127
     assert {m["name"]: m["detections"] for m in answer["models"]} == {"new": 67, "old": 60}
-    assert answer["notes"] == []
+    assert answer["notes"] == ["7 detections without a recorded model version (imported, or from purged periods) "
+                               "were corrected with the active model's matrix."]
     assert "detections without a recorded model (imported logs, purged periods) with the active model's" in (
         answer["method"])

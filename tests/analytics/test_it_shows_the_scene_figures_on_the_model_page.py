@@ -33,7 +33,7 @@ def test_it_shows_detection_and_end_to_end_beside_crop_level(staff_client, tmp_p
 
     html = staff_client.get("/reports/model/").content.decode()
 
-    assert 'data-scenes-detection>0.712<' in html
+    assert 'data-scenes-detection="0.712">71.2 %<' in html
     assert "0.4371" in html and "faces the detector found" in html
     assert "last\n      1.5 s" in html or "1.5 s" in html
 

@@ -71,3 +71,13 @@ def test_it_reorders_the_matrix_to_the_emotions_order_and_prefers_a_per_tta_one(
     chosen = confusion_from_metrics(metrics, variant="int8", tta="none")
     assert chosen.tta == "none" and chosen.counts[0, 0] == 55
     assert confusion_from_metrics(metrics, variant="int8", tta="hflip").tta == metrics["int8"]["tta"]
+
+
+def test_it_refuses_a_matrix_of_fractions_or_labels_that_are_not_a_list():
+    rates = np.full((7, 7), 0.4 / 6)
+    np.fill_diagonal(rates, 0.6)
+    with pytest.raises(MixCorrectionError, match="fractions, not counts"):
+        confusion_from_counts(np.round(rates, 4))
+    for labels in (None, "angry", 7):
+        with pytest.raises(MixCorrectionError, match="not a list of the 7 emotions"):
+            confusion_from_counts(np.eye(7) * 100, labels=labels)

@@ -20,3 +20,14 @@ def test_it_narrows_as_detections_grow():
     shares = np.array([40, 2, 35, 300, 210, 80, 33])
     small, large = (corrected_mix([(shares * n, confusion)]) for n in (1, 30))
     assert np.all(large.high - large.low < small.high - small.low)
+
+
+def test_an_emotion_counted_zero_times_still_gets_an_interval_that_can_open():
+    """Six happy detections do not prove that no one was sad: this model reads some sad faces as others."""
+    confusion = shipped_confusion()
+    estimate = corrected_mix([(np.array([0, 0, 0, 6, 0, 0, 0]), confusion)])
+    others = [i for i in range(7) if i != 3]
+    assert np.all(estimate.high[others] > 0)
+    assert estimate.low[3] < 1.0
+    mixed = corrected_mix([(np.array([0, 0, 0, 30, 20, 0, 0]), confusion)])
+    assert mixed.high[5] > 0  # sad faces read as neutral are possible behind 20 neutral ones
