@@ -316,6 +316,12 @@ class CameraWorkerSupervisor:
     # -- one worker ----------------------------------------------------------
     def _start(self, worker: CameraWorker) -> None:
         camera_ids = tuple(sorted(worker.members))
+        # A camera re-enabled while its old worker still drains its segment: clearing the drain
+        # now would let that segment run on until the stop timeout kills it. Start once it exits.
+        if any(other is not worker and other.alive and set(other.camera_ids) & set(camera_ids)
+               for other in self.workers.values()):
+            worker.next_start_at = time.monotonic() + self.poll_seconds
+            return
         try:
             for camera_id in camera_ids:
                 chain.drain_clear(camera_id)

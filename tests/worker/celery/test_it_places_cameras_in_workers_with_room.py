@@ -54,3 +54,17 @@ def test_the_worker_command_gives_each_camera_its_queue_and_a_thread():
     assert command[command.index("--concurrency") + 1] == "3"
     assert command[command.index("--hostname") + 1] == "camera3-7-12@%h"
     assert worker_command(5)[worker_command(5).index("-Q") + 1] == "camera.5"
+
+
+def test_a_camera_still_draining_in_its_old_worker_is_started_elsewhere_only_once_that_one_exits(running):
+    """Starting the new worker would clear the camera's drain request while the old segment still runs."""
+    supervisor = CameraWorkerSupervisor(cameras_per_worker=1)
+    old = supervisor.add_worker(camera_ids=(3,), process=running, stopping_since=0.0)
+    new = supervisor.add_worker([3])
+
+    supervisor._start(new)
+
+    assert new.process is None and new.next_start_at > 0  # waits for the old one, tries again next poll
+    running.kill()
+    running.wait(timeout=10)
+    assert not old.alive
