@@ -63,12 +63,19 @@ def choose_tta(score_fn: ScoreFn, images: np.ndarray, labels: np.ndarray, *, bat
 
 def compute_metrics(y_true: np.ndarray, scores: np.ndarray, labels: tuple[str, ...] = EMOTIONS) -> dict:
     """Accuracy, macro-F1, per-class precision/recall/F1/support and the confusion matrix."""
-    y_pred = np.argmax(scores, axis=1)
+    return metrics_from_predictions(y_true, np.argmax(scores, axis=1), labels)
+
+
+def metrics_from_predictions(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[str, ...] = EMOTIONS, *,
+                             missed: bool = False) -> dict:
+    """compute_metrics' figures from predicted class ids. With `missed`, -1 is no prediction (a face
+    the detector did not find): a miss for its own class (recall), a false positive for no class
+    (precision), and the confusion matrix gets a "missed" column."""
     ids = list(range(len(labels)))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y_true, y_pred, labels=ids, zero_division=0
-    )
-    matrix = confusion_matrix(y_true, y_pred, labels=ids)
+    columns = ids + ([-1] if missed else [])
+    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=ids, zero_division=0)
+    matrix = (confusion_matrix(y_true, y_pred, labels=columns)[: len(ids)] if len(y_true)
+              else np.zeros((len(ids), len(columns)), int))
     return {
         "samples": int(len(y_true)),
         "accuracy": round(float(np.mean(y_pred == y_true)) if len(y_true) else 0.0, 4),
@@ -82,7 +89,8 @@ def compute_metrics(y_true: np.ndarray, scores: np.ndarray, labels: tuple[str, .
             }
             for label, p, r, f, s in zip(labels, precision, recall, f1, support)
         },
-        "confusion_matrix": {"labels": list(labels), "rows_true_cols_predicted": matrix.tolist()},
+        "confusion_matrix": {"labels": list(labels), **({"columns": [*labels, "missed"]} if missed else {}),
+                             "rows_true_cols_predicted": matrix.tolist()},
     }
 
 

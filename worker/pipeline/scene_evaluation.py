@@ -25,11 +25,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
 from emotions import model_artifact
 from emotions.labels import EMOTIONS
-from worker.ml.evaluate import compute_metrics
+from worker.ml.evaluate import compute_metrics, metrics_from_predictions
 from worker.ml.preprocessing import to_model_input
 from worker.pipeline.pipeline import CROP_MARGIN, crop_face
 from worker.pipeline.scenes import FACE_SIDES, FRAME_SIZE, MAX_FACES_PER_FRAME, SceneStyle, scenes_build
@@ -71,24 +70,8 @@ def upright_crop(image: np.ndarray, box: tuple[int, int, int, int], angle: float
 
 
 def prediction_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[str, ...] = EMOTIONS) -> dict:
-    """compute_metrics' figures from predicted class ids, where -1 is no prediction (an undetected
-    face): a miss for its own class (recall), a false positive for no class (precision)."""
-    ids = list(range(len(labels)))
-    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, labels=ids, zero_division=0)
-    matrix = confusion_matrix(y_true, y_pred, labels=ids + [-1])[: len(ids)] if len(y_true) else \
-        np.zeros((len(ids), len(ids) + 1), int)
-    return {
-        "samples": int(len(y_true)),
-        "accuracy": round(float(np.mean(y_pred == y_true)) if len(y_true) else 0.0, 4),
-        "macro_f1": round(float(np.mean(f1)), 4),
-        "per_class": {
-            label: {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
-                    "support": int(s)}
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support)
-        },
-        "confusion_matrix": {"labels": list(labels), "columns": [*labels, "missed"],
-                             "rows_true_cols_predicted": matrix.tolist()},
-    }
+    """compute_metrics' figures from predicted class ids, where -1 is an undetected face."""
+    return metrics_from_predictions(y_true, y_pred, labels, missed=True)
 
 
 def _headline(metrics: dict) -> dict:
