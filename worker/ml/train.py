@@ -25,6 +25,7 @@ from emotions import model_artifact  # noqa: E402
 from emotions.labels import EMOTIONS  # noqa: E402
 from worker.ml import plots  # noqa: E402
 from worker.ml.data import Dataset, load_training_data  # noqa: E402
+from worker.ml.distill import cached_teacher_targets, soft_targets  # noqa: E402
 from worker.ml.evaluate import choose_tta, compute_metrics, predict_dataset  # noqa: E402
 from worker.ml.export import calibration_sample, export_float, export_int8  # noqa: E402
 from worker.ml.augment import AugmentConfig, augment_batch  # noqa: E402
@@ -67,6 +68,10 @@ class TrainConfig:
     cycle_epochs: int = 0
     # Probability of each camera effect in training augmentation (augment.AugmentConfig.camera).
     camera_augment: float = 0.0
+    # Distillation: train towards this artifact's scores averaged over its test-time views
+    # (worker/ml/distill.py), mixed with the labels: target = (1 - w) x label + w x teacher.
+    distill_from: str | None = None
+    distill_weight: float = 0.5
     verbose: int = 1  # Keras progress bar
 
 
@@ -104,9 +109,11 @@ def class_weights_for_spec(labels: np.ndarray, num_classes: int) -> list[float]:
     return [round(float(w), 6) for w in class_weights(labels, num_classes)]
 
 
-def _train_dataset(data: Dataset, config: TrainConfig) -> tf.data.Dataset:
+def _train_dataset(data: Dataset, config: TrainConfig, teacher: np.ndarray | None = None) -> tf.data.Dataset:
     weights = class_weights(data.labels, len(EMOTIONS))[data.labels]
     onehot = np.eye(len(EMOTIONS), dtype=np.float32)[data.labels]
+    if teacher is not None:
+        onehot = soft_targets(onehot, teacher, config.distill_weight)
     augment = AugmentConfig(camera=config.camera_augment)
     batch_size = min(config.batch_size, len(data))
     return (
@@ -249,7 +256,11 @@ def _keep_average_if_better(model: keras.Model, train_ds, val_data: Dataset, fol
 def train(train_data: Dataset, val_data: Dataset, config: TrainConfig, folder: Path, *, resume: bool, log: Log) -> TrainOutcome:
     folder.mkdir(parents=True, exist_ok=True)
     state_file = folder / "state.json"
-    train_ds = _train_dataset(train_data, config)
+    teacher = None
+    if config.distill_from:
+        teacher = cached_teacher_targets(Path(config.distill_from), train_data.images,
+                                         class_weights(train_data.labels, len(EMOTIONS)), folder, log=log)
+    train_ds = _train_dataset(train_data, config, teacher)
     steps = int(train_ds.cardinality().numpy())
     if resume and state_file.exists() and (folder / "last.keras").exists():
         state = json.loads(state_file.read_text())

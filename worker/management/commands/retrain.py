@@ -66,6 +66,16 @@ class Command(BaseCommand):
             "averaged at the end, kept if better on validation; --epochs should be a multiple of N",
         )
 
+        parser.add_argument(
+            "--distill-from", type=Path,
+            help="train towards this artifact's scores averaged over its four test-time views (soft labels), "
+            "mixed with the true labels; e.g. worker/ml/shipped_model",
+        )
+        parser.add_argument(
+            "--distill-weight", type=float, default=0.5,
+            help="with --distill-from: share of the teacher in the target, (0, 1] (default 0.5)",
+        )
+
     def handle(self, *args, **opts):
         # Imported here so `manage.py help` and the web never load TensorFlow.
         from emotions.services.model_versions import model_version_register
@@ -84,6 +94,11 @@ class Command(BaseCommand):
             raise CommandError(f"--camera-augment must be a probability in [0, 1], got {opts['camera_augment']}")
         if opts["init_from"] and not (opts["init_from"] / "model_float.tflite").is_file():
             raise CommandError(f"--init-from {opts['init_from']}: no model_float.tflite there (an artifact folder is needed)")
+        teacher = opts["distill_from"]
+        if teacher and not any((teacher / f"model_{v}.tflite").is_file() for v in ("float", "int8")):
+            raise CommandError(f"--distill-from {teacher}: no model .tflite there (an artifact folder is needed)")
+        if not 0 < opts["distill_weight"] <= 1:
+            raise CommandError(f"--distill-weight must be in (0, 1], got {opts['distill_weight']}")
         if opts["resume"] and not opts["output"]:
             raise CommandError("--resume needs --output: the folder of the run to continue")
         name = opts["name"] or (opts["output"].name if opts["output"] else f"fer-vgg-{datetime.now():%Y%m%d-%H%M}")
@@ -110,6 +125,8 @@ class Command(BaseCommand):
             init_from=str(opts["init_from"]) if opts["init_from"] else None,
             cycle_epochs=opts["cycle_epochs"],
             camera_augment=opts["camera_augment"],
+            distill_from=str(opts["distill_from"]) if opts["distill_from"] else None,
+            distill_weight=opts["distill_weight"],
             verbose=1 if opts["verbosity"] >= 1 else 0,
         )
         try:
