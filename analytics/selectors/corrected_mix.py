@@ -13,8 +13,10 @@ seeded bootstrap interval, reliability notes from the matrix).
   counts added up. A version's matrix comes from its artifact's metrics.json (what
   "About the model" shows), or from the copy stored at its registration where the files
   are gone; it is the matrix of the variant the classifier runs (the spec's default,
-  int8) at the TTA the site runs (EMOTION_MODEL_TTA; with `off`, a one-pass matrix if
-  metrics.json has one, else the default TTA's, and a note says so). Detections without
+  int8) at the TTA the site runs it with (EMOTION_MODEL_TTA over the spec's own, as the
+  classifier decides: `off` one pass, `on` the spec's views or the mirror where the spec has
+  none); a matrix measured that way where metrics.json has one, else the default one, and a
+  note says the correction is then approximate. Detections without
   a recorded version (imported logs, purged periods kept as rollups) and those of a
   version without a usable matrix are corrected with the active model's (`method` says the
   first, a note the second).
@@ -63,11 +65,30 @@ class _Model:
     active: bool
     confusion: Confusion | None = None
     problem: str = ""
+    running_tta: str = ""  # the TTA mode the classifier runs this model with
+
+    @property
+    def matrix_differs(self) -> bool:
+        """The matrix was measured with other views than the site runs (unknown counts as the same)."""
+        return bool(self.confusion and self.confusion.tta and self.running_tta
+                    and self.confusion.tta != self.running_tta)
 
 
-def _running_tta() -> str | None:
-    """The TTA the classifier runs: None for the model's own (auto, on), "none" for one pass."""
-    return "none" if getattr(settings, "EMOTION_MODEL_TTA", "auto") == "off" else None
+def _running_tta(spec: dict, metrics: dict, variant: str) -> str:
+    """The TTA mode the classifier runs a model with: EMOTION_MODEL_TTA over the spec's own.
+
+    The same rule as EmotionClassifier: `off` one pass, `on` the spec's views or the mirror
+    ("hflip") where the spec has none, `auto` the spec's. Without a readable spec, the mode its
+    metrics were measured with (that is the spec's by construction).
+    """
+    measured = metrics.get(variant) if isinstance(metrics, dict) else None
+    own = spec.get("tta") or (measured.get("tta") if isinstance(measured, dict) else None) or "none"
+    setting = getattr(settings, "EMOTION_MODEL_TTA", "auto")
+    if setting == "off":
+        return "none"
+    if setting == "on" and own == "none":
+        return "hflip"
+    return str(own)
 
 
 def _model_matrix(version: ModelVersion | None, *, active: bool) -> _Model:
@@ -84,11 +105,12 @@ def _model_matrix(version: ModelVersion | None, *, active: bool) -> _Model:
     if not metrics and version is not None and isinstance(version.metrics, dict):
         metrics = version.metrics  # the copy taken at registration
     variant = spec.get("default_variant") or ("int8" if "int8" in metrics else "float")
+    running = _running_tta(spec, metrics, variant)
     try:
-        confusion = mix_correction.confusion_from_metrics(metrics, variant=variant, tta=_running_tta(), source=name)
+        confusion = mix_correction.confusion_from_metrics(metrics, variant=variant, tta=running, source=name)
     except MixCorrectionError as exc:
-        return _Model(name=name, active=active, problem=str(exc))
-    return _Model(name=name, active=active, confusion=confusion)
+        return _Model(name=name, active=active, problem=str(exc), running_tta=running)
+    return _Model(name=name, active=active, confusion=confusion, running_tta=running)
 
 
 def _detection_counts(event_filter: EventFilter, *, single_model: bool) -> dict[int | str, np.ndarray]:
@@ -143,6 +165,20 @@ def _answer(*, status: str, message: str, active: _Model, notes=(), models=(), e
     }
 
 
+def _tta_notes(models: list[_Model]) -> list[str]:
+    """Say so where a matrix was measured with other test-time views than the site runs the model with."""
+    differing = [model for model in models if model.matrix_differs]
+    if not differing:
+        return []
+    if getattr(settings, "EMOTION_MODEL_TTA", "auto") == "off":
+        return ["The site runs one pass per face (EMOTION_MODEL_TTA=off), but the model's confusion matrix "
+                "was measured with its test-time augmentation: the correction is approximate."]
+    return [f"The site runs {model.name} with test-time augmentation ({model.running_tta}, EMOTION_MODEL_TTA="
+            f"{getattr(settings, 'EMOTION_MODEL_TTA', 'auto')}), but its confusion matrix was measured "
+            f"{'in one pass' if model.confusion.tta == 'none' else 'with ' + model.confusion.tta}: "
+            "the correction is approximate." for model in differing]
+
+
 def corrected_emotion_mix(*, event_filter: EventFilter) -> dict:
     """The selection's estimated true mix (status "estimated"), or "no_data", "suppressed", "unavailable" and why."""
     active_version = ModelVersion.objects.filter(is_active=True).first()
@@ -181,9 +217,7 @@ def corrected_emotion_mix(*, event_filter: EventFilter) -> dict:
                              f"active model's matrix ({own.problem}).")
         earlier = by_matrix.get(model.name)
         by_matrix[model.name] = (model, detected + earlier[1] if earlier else detected)
-    if _running_tta() == "none" and any(m.confusion.tta not in ("", "none") for m, _ in by_matrix.values()):
-        notes.append("The site runs one pass per face (EMOTION_MODEL_TTA=off), but the model's confusion matrix "
-                     "was measured with its test-time augmentation: the correction is approximate.")
+    notes += _tta_notes([model for model, _ in by_matrix.values()])
     groups = [(detected, model.confusion) for model, detected in by_matrix.values()]
     estimate = mix_correction.corrected_mix(groups)
     models = [{"name": model.name, "active": model.active, "detections": int(detected.sum()),

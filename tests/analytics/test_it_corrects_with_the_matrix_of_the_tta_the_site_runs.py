@@ -1,5 +1,6 @@
 """The matrix is the one of the TTA the site runs: with EMOTION_MODEL_TTA=off, a one-pass matrix where
-metrics.json has one; otherwise the default TTA's, and a note says the correction is approximate."""
+metrics.json has one; with `on` and a one-pass model, the mirror's; otherwise the default TTA's, and a
+note says the correction is approximate."""
 import json
 import shutil
 
@@ -46,3 +47,31 @@ def test_one_pass_uses_a_one_pass_matrix_where_there_is_one(settings, viewer_api
     answer = viewer_api.get(URL).json()
     assert answer["model"]["confusion_matrix"] == "3,080 validation faces (int8, TTA none)" and answer["notes"] == []
     assert {row["emotion"]: row["recall"] for row in answer["emotions"]}["Fear"] == round(320 / 440, 4)
+
+
+def _make_one_pass_model(artifact):
+    """The copy as a model whose spec runs one pass, measured in one pass (as `retrain --tta none` writes)."""
+    spec = json.loads((artifact / "spec.json").read_text())
+    spec["tta"] = "none"
+    spec.pop("tta_below", None)
+    (artifact / "spec.json").write_text(json.dumps(spec))
+    metrics = json.loads((artifact / "metrics.json").read_text())
+    metrics["int8"]["tta"] = "none"
+    (artifact / "metrics.json").write_text(json.dumps(metrics))
+
+
+def test_tta_forced_on_for_a_one_pass_model_says_the_correction_is_approximate(settings, viewer_api, museum,
+                                                                                active_copy):
+    _make_one_pass_model(active_copy)
+    assert viewer_api.get(URL).json()["notes"] == []  # as measured: nothing to say
+
+    settings.EMOTION_MODEL_TTA = "on"  # the classifier now adds the mirror: the one-pass matrix no longer fits
+    answer = viewer_api.get(URL).json()
+    assert answer["status"] == "estimated"
+    assert answer["notes"] == ["The site runs copy with test-time augmentation (hflip, EMOTION_MODEL_TTA=on), but "
+                               "its confusion matrix was measured in one pass: the correction is approximate."]
+
+
+def test_tta_forced_on_for_a_model_that_has_its_own_needs_no_note(settings, viewer_api, museum, active_copy):
+    settings.EMOTION_MODEL_TTA = "on"  # the spec's own views: what its matrix was measured with
+    assert viewer_api.get(URL).json()["notes"] == []

@@ -314,7 +314,9 @@ def _with_both_tta_modes(measure: Callable[[str], dict], tta: str) -> dict:
     """
     metrics = measure(tta)
     by_mode = {tta: metrics, "none": metrics if tta == "none" else measure("none")}
-    metrics["by_tta"] = {mode: {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"]} for mode, m in by_mode.items()}
+    # Each mode's confusion matrix too: the corrected mix (analytics) corrects with the one of the mode a site runs.
+    metrics["by_tta"] = {mode: {"accuracy": m["accuracy"], "macro_f1": m["macro_f1"],
+                                "confusion_matrix": m["confusion_matrix"]} for mode, m in by_mode.items()}
     return metrics
 
 
