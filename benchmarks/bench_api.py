@@ -16,6 +16,10 @@ What it does, in one run:
    counts (the API's path), from the events (analyze_emotions' path), and from
    the events with PostgreSQL's index scans off (the unindexed query); and with
    pandas over the same events as a CSV (the prototype's way: read, group, count).
+With `--model-versions K`, the events are spread over K registered model versions (copies of
+the shipped artifact under MODEL_ARTIFACTS_DIR/bench-model-*), as after K retrains: the
+corrected mix then reads the events per version and corrects each with its own matrix,
+instead of the single-model path from the hourly counts. Compare a run with K=0.
 Targets: summary p95 <= 200 ms, reports page p95 <= 500 ms. Figures, not asserts.
 """
 from __future__ import annotations
@@ -36,12 +40,15 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "museum_site.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 
+import shutil  # noqa: E402
+
 import django  # noqa: E402
 
 django.setup()
 
 import pandas as pd  # noqa: E402
 import requests  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -52,7 +59,7 @@ from analytics.selectors.summary import legacy_summary  # noqa: E402
 from cameras.models import Camera, Exhibit, Location  # noqa: E402
 from emotions.filters import EventFilter  # noqa: E402
 from emotions.legacy_export import legacy_csv_export  # noqa: E402
-from emotions.models import EmotionEvent, Visit  # noqa: E402
+from emotions.models import EmotionEvent, ModelVersion, Visit  # noqa: E402
 
 BENCH_USER = "bench-staff"
 BENCH_PASSWORD = "bench-only-password-123"
@@ -67,8 +74,21 @@ DAYS = 90
 FIRST_DAY = "2026-08-01"
 
 
-def fill(events: int) -> tuple[list[int], int]:
+def bench_model_versions(count: int) -> list[int]:
+    """`count` registered, inactive model versions, each a copy of the shipped artifact (as K retrains leave)."""
+    ids = []
+    for i in range(1, count + 1):
+        folder = Path(settings.MODEL_ARTIFACTS_DIR) / f"bench-model-{i}"
+        if not folder.is_dir():
+            shutil.copytree(settings.SHIPPED_MODEL_DIR, folder)
+        version, _ = ModelVersion.objects.get_or_create(name=f"bench-model-{i}", defaults={"artifact_dir": str(folder)})
+        ids.append(version.pk)
+    return ids
+
+
+def fill(events: int, model_versions: int = 0) -> tuple[list[int], int]:
     """The bench museum and its events/visits; returns (camera ids, visit count)."""
+    versions = bench_model_versions(model_versions)
     EmotionEvent.objects.filter(event_key__startswith="bench:").delete()
     Visit.objects.filter(visit_key__startswith="bench:").delete()
     cameras = []
@@ -97,12 +117,14 @@ def fill(events: int) -> tuple[list[int], int]:
                    CASE WHEN r < 0.06 THEN 'angry' WHEN r < 0.08 THEN 'disgust' WHEN r < 0.13 THEN 'fear'
                         WHEN r < 0.48 THEN 'happy' WHEN r < 0.78 THEN 'neutral' WHEN r < 0.88 THEN 'sad'
                         ELSE 'surprise' END,
-                   0.25 + 0.75 * random(), NULL, 't' || (g / 20), NULL, NULL, 'camera', 'bench:' || g
+                   0.25 + 0.75 * random(), NULL, 't' || (g / 20), NULL,
+                   (%(versions)s::bigint[])[1 + g %% greatest(%(nversions)s, 1)], 'camera', 'bench:' || g
             FROM (SELECT g, random() AS r, (%(cams)s::bigint[])[1 + floor(random() * %(ncams)s)::int] AS cam
                   FROM generate_series(1, %(n)s) AS g) AS s
             JOIN {Camera._meta.db_table} AS c ON c.id = s.cam
             """,
-            {"first": FIRST_DAY, "days": DAYS, "tz": "Europe/Rome", "cams": cameras, "ncams": len(cameras), "n": events},
+            {"first": FIRST_DAY, "days": DAYS, "tz": "Europe/Rome", "cams": cameras, "ncams": len(cameras), "n": events,
+             "versions": versions, "nversions": len(versions)},
         )
         cursor.execute(
             f"""
@@ -127,7 +149,8 @@ def fill(events: int) -> tuple[list[int], int]:
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {table}")
         cursor.execute(f"VACUUM ANALYZE {vtable}")
-    print(f"generated {events:,} events and {visits:,} visits in {time.perf_counter() - started:.1f} s")
+    print(f"generated {events:,} events and {visits:,} visits in {time.perf_counter() - started:.1f} s"
+          f" ({len(versions) or 'no'} model versions)")
     return cameras, visits
 
 
@@ -230,6 +253,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--reuse-data", action="store_true", help="keep the bench events already there")
     parser.add_argument("--fill-only", action="store_true", help="generate the data and stop (for a demo)")
+    parser.add_argument("--model-versions", type=int, default=0,
+                        help="spread the events over this many registered model versions (0: none recorded)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench_api.py needs PostgreSQL: set DATABASE_URL=postgres://... (a dev database)")
@@ -239,13 +264,15 @@ def main() -> None:
     if args.reuse_data and have:
         print(f"reusing {have:,} bench events")
     else:
-        fill(args.events)
+        fill(args.events, args.model_versions)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE analytics_eventhourlycount")
     if args.fill_only:
         return
     total = EmotionEvent.objects.count()
-    print(f"events in the database: {total:,}; visits: {Visit.objects.count():,}")
+    recorded = EmotionEvent.objects.filter(event_key__startswith="bench:", model_version__isnull=False)
+    print(f"events in the database: {total:,}; visits: {Visit.objects.count():,}; bench events spread over "
+          f"{recorded.values('model_version').distinct().count()} model versions")
 
     user, _ = get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"is_staff": True})
     user.is_staff = True
@@ -271,6 +298,8 @@ def main() -> None:
             "summary, one location, 7 days": timed(api, f"{base}/api/analytics/summary/", n, params=week),
             "daily series, all time": timed(api, f"{base}/api/analytics/series/daily/", n),
             "exhibit engagement, all time": timed(api, f"{base}/api/analytics/exhibits/", n),
+            "corrected mix, all time": timed(api, f"{base}/api/analytics/corrected-mix/", n),
+            "corrected mix, one location, 7 days": timed(api, f"{base}/api/analytics/corrected-mix/", n, params=week),
         }
         browser = requests.Session()
         login_url = f"{base}/accounts/login/"
