@@ -70,6 +70,7 @@ def _unlinked_event_counts(*, event_filter: EventFilter, by: str):
     tz = timezone.get_default_timezone()
     local_time = by in ("hour_of_day", "hour", "day")
     events = event_filter.events().order_by()
+    # ROLLUP_THRESHOLD only passes the threshold check: sizes read the `events` column (every confidence).
     if (hourly_counts_answer(event_filter=event_filter, threshold=ROLLUP_THRESHOLD, local_time=local_time)
             and not events.filter(visit__isnull=False).exists()):
         field = _HOURLY_FIELDS[by]
