@@ -34,6 +34,23 @@ class ArtifactError(Exception):
     """A model artifact that is missing or unusable; the message names the path."""
 
 
+# EMOTION_MODEL_TTA -> what a classifier is told: None keeps the spec's own TTA, True/False force it on/off.
+TTA_SETTING_FORCES = {"auto": None, "on": True, "off": False}
+
+
+def running_tta_mode(spec_tta: str, forced: bool | None) -> str:
+    """The test-time views a classifier runs (a TTA_VIEWS mode): the spec's own unless forced;
+    forced on, the spec's views, or the mirror ("hflip") where the spec has none.
+
+    EmotionClassifier runs by this rule, and the corrected mix picks the confusion matrix by it.
+    """
+    if forced is False:
+        return "none"
+    if forced and spec_tta == "none":
+        return "hflip"
+    return spec_tta
+
+
 def write_json(path: Path, data) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")

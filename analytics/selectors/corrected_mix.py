@@ -41,7 +41,7 @@ from emotions import mix_correction
 from emotions.filters import EventFilter
 from emotions.labels import EMOTIONS, legacy_name
 from emotions.mix_correction import Confusion, MixCorrectionError
-from emotions.model_artifact import ArtifactError, read_metrics, read_spec
+from emotions.model_artifact import TTA_SETTING_FORCES, ArtifactError, read_metrics, read_spec, running_tta_mode
 from emotions.models import ModelVersion
 from emotions.services.model_versions import model_version_artifact_path, model_version_files_replaced
 
@@ -75,20 +75,14 @@ class _Model:
 
 
 def _running_tta(spec: dict, metrics: dict, variant: str) -> str:
-    """The TTA mode the classifier runs a model with: EMOTION_MODEL_TTA over the spec's own.
+    """The TTA mode the classifier runs a model with (model_artifact.running_tta_mode under EMOTION_MODEL_TTA).
 
-    The same rule as EmotionClassifier: `off` one pass, `on` the spec's views or the mirror
-    ("hflip") where the spec has none, `auto` the spec's. Without a readable spec, the mode its
-    metrics were measured with (that is the spec's by construction).
+    Without a readable spec, the mode its metrics were measured with (the spec's by construction).
     """
     measured = metrics.get(variant) if isinstance(metrics, dict) else None
     own = spec.get("tta") or (measured.get("tta") if isinstance(measured, dict) else None) or "none"
-    setting = getattr(settings, "EMOTION_MODEL_TTA", "auto")
-    if setting == "off":
-        return "none"
-    if setting == "on" and own == "none":
-        return "hflip"
-    return str(own)
+    forced = TTA_SETTING_FORCES.get(getattr(settings, "EMOTION_MODEL_TTA", "auto"))
+    return running_tta_mode(str(own), forced)
 
 
 def _model_matrix(version: ModelVersion | None, *, active: bool) -> _Model:

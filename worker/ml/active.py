@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+from emotions import model_artifact
 from worker.ml.classifier import EmotionClassifier
 
 _lock = threading.Lock()
@@ -19,7 +20,7 @@ def classifier_options() -> dict:
     """EmotionClassifier keyword arguments from settings (threads, TTA)."""
     from django.conf import settings
 
-    tta = {"auto": None, "on": True, "off": False}[settings.EMOTION_MODEL_TTA]
+    tta = model_artifact.TTA_SETTING_FORCES[settings.EMOTION_MODEL_TTA]
     return {"num_threads": settings.EMOTION_MODEL_THREADS, "tta": tta}
 
 

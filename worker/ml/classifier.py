@@ -60,8 +60,9 @@ class EmotionClassifier:
         spec_tta = self.spec.get("tta", "none")
         if spec_tta not in TTA_VIEWS:
             raise ArtifactError(f"{self.artifact_dir / model_artifact.SPEC_FILE}: unknown tta {spec_tta!r}")
-        self.tta: bool = spec_tta != "none" if tta is None else tta
-        self.tta_views: str = spec_tta if spec_tta != "none" else "hflip"
+        self.tta: bool = model_artifact.running_tta_mode(spec_tta, tta) != "none"
+        # The views when TTA runs (forced on for a one-pass spec: the mirror).
+        self.tta_views: str = model_artifact.running_tta_mode(spec_tta, True)
         # Extra views only for faces whose first pass scores below this (None: every face).
         self.tta_below: float | None = self.spec.get("tta_below")
         if self.tta_below is not None and not (

@@ -21,26 +21,20 @@ from pathlib import Path
 import numpy as np
 
 from emotions import model_artifact
-from worker.ml.preprocessing import tta_scores, to_model_input
+from worker.ml.evaluate import predict_dataset
 
 TEACHER_VIEWS = "hflip-zoom"  # every face gets every view: the teacher's cost is paid once, offline
 TARGETS_FILE = "teacher_targets.npy"
 
 
-def teacher_natural_scores(artifact_dir: Path, images: np.ndarray, *, chunk: int = 2048,
-                           log: Callable[[str], None] = print) -> np.ndarray:
+def teacher_natural_scores(artifact_dir: Path, images: np.ndarray, *, log: Callable[[str], None] = print) -> np.ndarray:
     """uint8 (N, 48, 48) faces -> the artifact's float model's scores (N, 7), averaged over TEACHER_VIEWS."""
     from worker.ml.classifier import EmotionClassifier
 
     variant = "float" if model_artifact.tflite_path(artifact_dir, "float").is_file() else None
     teacher = EmotionClassifier(artifact_dir, variant=variant, tta=False)
-    out = []
-    for start in range(0, len(images), chunk):
-        model_input = to_model_input(images[start : start + chunk])
-        out.append(tta_scores(teacher.predict_scores, model_input, views=TEACHER_VIEWS, below=None))
-        if start // chunk % 5 == 0:
-            log(f"teacher {teacher.name}: {min(start + chunk, len(images))} of {len(images)} faces scored")
-    return np.concatenate(out) if out else np.zeros((0, len(teacher.labels)), dtype=np.float32)
+    log(f"teacher {teacher.name}: scoring {len(images)} faces on {TEACHER_VIEWS} views")
+    return predict_dataset(teacher.predict_scores, images, tta=TEACHER_VIEWS, tta_below=None)
 
 
 def in_training_space(natural: np.ndarray, class_weights: Sequence[float]) -> np.ndarray:
