@@ -13,7 +13,7 @@ from django.db import models
 # The rows counted in `events_at_threshold`: the legacy default threshold, which
 # the API, the reports page and Node-RED use unless told otherwise.
 ROLLUP_THRESHOLD = 0.6
-NONE_KEY = 0  # camera_key / exhibit_key of events without a camera / exhibit
+NONE_KEY = 0  # camera_key / exhibit_key / model_version_key of events without a camera / exhibit / version
 
 
 class EventHourlyCount(models.Model):
@@ -22,6 +22,8 @@ class EventHourlyCount(models.Model):
     camera_key = models.BigIntegerField(help_text="Camera id, or 0 for events without a camera.")
     exhibit_key = models.BigIntegerField(help_text="Exhibit id, or 0 for events without an exhibit.")
     emotion = models.CharField(max_length=16)
+    model_version_key = models.BigIntegerField(
+        default=0, help_text="Model version id, or 0 for events without a recorded model version.")
     events = models.BigIntegerField(default=0)
     events_at_threshold = models.BigIntegerField(default=0, help_text="Events with confidence >= 0.6.")
 
@@ -29,8 +31,11 @@ class EventHourlyCount(models.Model):
         constraints = [
             # The triggers' INSERT .. ON CONFLICT target, and the reports' range scan:
             #   WHERE hour >= .. AND hour < .. GROUP BY location_id / exhibit_key, emotion, local day
+            # (the corrected mix: .. GROUP BY model_version_key, emotion; one model runs at a time,
+            # so the version adds rows only for the hours in which the active model changed)
             models.UniqueConstraint(
-                fields=["hour", "location_id", "camera_key", "exhibit_key", "emotion"], name="event_hourly_count_key"
+                fields=["hour", "location_id", "camera_key", "exhibit_key", "emotion", "model_version_key"],
+                name="event_hourly_count_key",
             ),
         ]
 

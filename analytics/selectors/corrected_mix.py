@@ -7,7 +7,9 @@ seeded bootstrap interval, reliability notes from the matrix).
 - **Which detections.** Every detection of the selection, whatever its confidence: the
   confusion matrix was measured on every validation face, so counting only the confident
   ones would correct a different mix than the one measured (confident faces are read
-  right more often). The filters are the summary's, without its threshold.
+  right more often). The filters are the summary's, without its threshold. On
+  PostgreSQL the counts come from the hourly counts, which its triggers keep per model
+  version (analytics migration 0004), not from the events.
 - **Which matrix.** Each event records the model version that classified it; each
   version's detections are corrected with that version's matrix and the estimated true
   counts added up. A version's matrix comes from its artifact's metrics.json (what
@@ -33,7 +35,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Sum
 
-from analytics.models import ROLLUP_THRESHOLD
+from analytics.models import NONE_KEY, ROLLUP_THRESHOLD
 from analytics.rollup_counts import event_rollups
 from analytics.selectors.event_counts import hourly_count_rows, hourly_counts_answer
 from analytics.selectors.suppression import group_sizes, is_suppressed, min_group_size
@@ -111,16 +113,16 @@ def _detection_counts(event_filter: EventFilter, *, single_model: bool) -> dict[
     """{model version id, or ACTIVE (no version recorded, or the one model there is): detections per
     emotion, every confidence} for the selection."""
     counts: dict[int | str, np.ndarray] = defaultdict(lambda: np.zeros(len(EMOTIONS)))
-    if single_model and hourly_counts_answer(event_filter=event_filter, threshold=ROLLUP_THRESHOLD, local_time=False):
-        # At most one model ever ran, so the version split is moot: the PostgreSQL hourly counts
-        # (their `events` column counts every confidence) answer without reading the events.
-        rows = hourly_count_rows(event_filter).values_list("emotion").annotate(n=Sum("events"))
-        for emotion, n in rows:
-            counts[ACTIVE][_INDEX[emotion]] += n or 0
+    if hourly_counts_answer(event_filter=event_filter, threshold=ROLLUP_THRESHOLD, local_time=False):
+        # The PostgreSQL hourly counts (their `events` column counts every confidence, split by
+        # model version) answer without reading the events.
+        rows = (hourly_count_rows(event_filter).values_list("model_version_key", "emotion")
+                .annotate(n=Sum("events")).filter(n__gt=0))
+        versions = ((None if key == NONE_KEY else key, emotion, n) for key, emotion, n in rows)
     else:
-        rows = event_filter.events().order_by().values_list("model_version_id", "emotion").annotate(n=Count("*"))
-        for version_id, emotion, n in rows:
-            counts[ACTIVE if single_model or version_id is None else version_id][_INDEX[emotion]] += n
+        versions = event_filter.events().order_by().values_list("model_version_id", "emotion").annotate(n=Count("*"))
+    for version_id, emotion, n in versions:
+        counts[ACTIVE if single_model or version_id is None else version_id][_INDEX[emotion]] += n
     for emotion, n in event_rollups(event_filter).values_list("emotion").annotate(n=Sum("events")):
         counts[ACTIVE][_INDEX[emotion]] += n or 0
     return {key: value for key, value in counts.items() if value.sum() > 0}
@@ -202,12 +204,13 @@ def corrected_emotion_mix(*, event_filter: EventFilter) -> dict:
                 notes.append(f"{int(detected.sum()):,} detections without a recorded model version (imported, or "
                              "from purged periods) were corrected with the active model's matrix.")
         elif key != (active_version.pk if active_version else None):
-            version = ModelVersion.objects.get(pk=key)
-            own = _model_matrix(version, active=False)
+            version = ModelVersion.objects.filter(pk=key).first()
+            own = _model_matrix(version, active=False) if version else _Model(
+                name=f"model version {key}", active=False, problem="no longer registered")
             if own.confusion is not None:
                 model = own
             else:
-                notes.append(f"{int(detected.sum()):,} detections of {version.name} were corrected with the "
+                notes.append(f"{int(detected.sum()):,} detections of {own.name} were corrected with the "
                              f"active model's matrix ({own.problem}).")
         earlier = by_matrix.get(model.name)
         by_matrix[model.name] = (model, detected + earlier[1] if earlier else detected)

@@ -22,7 +22,7 @@ from emotions.filters import EventFilter
 from emotions.models import EmotionEvent
 from tests.analytics.web_fixtures import local, museum, staff_api, viewer_api, viewer_user  # noqa: F401
 from tests.conftest import require_service
-from tests.factories import CameraFactory, EmotionEventFactory
+from tests.factories import CameraFactory, EmotionEventFactory, ModelVersionFactory
 
 
 @pytest.fixture
@@ -35,18 +35,20 @@ def counts_from_events() -> dict:
     rows = (
         EmotionEvent.objects.order_by()
         .annotate(hour=TruncHour("timestamp", tzinfo=timezone.utc))
-        .values("hour", "location_id", "camera_id", "exhibit_id", "emotion")
+        .values("hour", "location_id", "camera_id", "exhibit_id", "emotion", "model_version_id")
         .annotate(events=Count("*"), valid=Count("id", filter=Q(confidence__gte=0.6)))
     )
     return {
-        (r["hour"], r["location_id"], r["camera_id"] or 0, r["exhibit_id"] or 0, r["emotion"]): (r["events"], r["valid"])
+        (r["hour"], r["location_id"], r["camera_id"] or 0, r["exhibit_id"] or 0, r["emotion"],
+         r["model_version_id"] or 0): (r["events"], r["valid"])
         for r in rows
     }
 
 
 def counts_kept() -> dict:
     return {
-        (c.hour, c.location_id, c.camera_key, c.exhibit_key, c.emotion): (c.events, c.events_at_threshold)
+        (c.hour, c.location_id, c.camera_key, c.exhibit_key, c.emotion, c.model_version_key):
+        (c.events, c.events_at_threshold)
         for c in EventHourlyCount.objects.all()
         if c.events  # keys whose events were all deleted or moved stay at zero
     }
@@ -63,6 +65,9 @@ def test_it_counts_every_kind_of_write(postgresql, museum, staff_api):
     ]}, format="json")
     spare = CameraFactory(location=museum.hall)
     EmotionEventFactory.create_batch(3, camera=spare, location=museum.hall, timestamp=local("2026-11-20 16:30"))
+    old_model, new_model = ModelVersionFactory(), ModelVersionFactory()
+    EmotionEventFactory.create_batch(4, location=museum.hall, model_version=old_model,
+                                     timestamp=local("2026-11-20 16:40"))
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO emotions_emotionevent (timestamp, location_id, emotion, confidence, source, track_id, event_key)"
@@ -74,6 +79,10 @@ def test_it_counts_every_kind_of_write(postgresql, museum, staff_api):
     EmotionEvent.objects.filter(emotion="happy").update(emotion="neutral")
     EmotionEvent.objects.filter(confidence__gte=0.9).update(confidence=0.61)
     spare.delete()
+    # Reclassified by a newer model, and a model version deleted (its events' version set NULL).
+    EmotionEvent.objects.filter(emotion="sad").update(model_version=new_model)
+    assert counts_kept() == counts_from_events()
+    old_model.delete()
     EmotionEvent.objects.filter(emotion="sad").update(track_id="relabelled")  # nothing counted changes
     assert counts_kept() == counts_from_events()
     # Deletes, then everything.
