@@ -18,8 +18,9 @@ What it does, in one run:
    pandas over the same events as a CSV (the prototype's way: read, group, count).
 With `--model-versions K`, the events are spread over K registered model versions (copies of
 the shipped artifact under MODEL_ARTIFACTS_DIR/bench-model-*), as after K retrains: the
-corrected mix then reads the events per version and corrects each with its own matrix,
-instead of the single-model path from the hourly counts. Compare a run with K=0.
+corrected mix then corrects each version's detections (from the hourly counts, which keep them
+per version) with its own matrix. Compare a run with K=0. The corrected mix's baseline, in
+process: the same answer with the hourly counts switched off (counted from the events).
 Targets: summary p95 <= 200 ms, reports page p95 <= 500 ms. Figures, not asserts.
 """
 from __future__ import annotations
@@ -52,9 +53,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from analytics.legacy_summary import emotion_summary  # noqa: E402
+from analytics.selectors.corrected_mix import corrected_emotion_mix  # noqa: E402
 from analytics.selectors.summary import legacy_summary  # noqa: E402
 from cameras.models import Camera, Exhibit, Location  # noqa: E402
 from emotions.filters import EventFilter  # noqa: E402
@@ -246,6 +249,23 @@ def in_process_baselines(event_filter: EventFilter, n: int) -> dict[str, list[fl
     return results
 
 
+def corrected_mix_baselines(event_filter: EventFilter, n: int) -> dict[str, list[float]]:
+    """The corrected mix in-process, from the hourly counts (the API's path) and from the events."""
+    def run() -> list[float]:
+        corrected_emotion_mix(event_filter=event_filter)  # warm-up
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            corrected_emotion_mix(event_filter=event_filter)
+            times.append((time.perf_counter() - start) * 1000)
+        return times
+
+    results = {"from the hourly counts (the API's path)": run()}
+    with override_settings(ANALYTICS_HOURLY_COUNTS=False):
+        results["from the events"] = run()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000)
@@ -320,6 +340,7 @@ def main() -> None:
         "all time": in_process_baselines(EventFilter(), max(5, n // 6)),
         "one location, all time": in_process_baselines(EventFilter(location_id=hall.pk), max(5, n // 6)),
     }
+    mix_in_process = corrected_mix_baselines(EventFilter(), max(5, n // 6))
     with tempfile.TemporaryDirectory() as folder:
         csv_path = Path(folder) / "emotion_log.csv"
         start = time.perf_counter()
@@ -331,7 +352,7 @@ def main() -> None:
     print()
     print(f"API and reports, {total:,} events, gunicorn {args.workers} workers on 127.0.0.1, "
           f"{n} sequential requests each after 3 warm-ups; {os.cpu_count()} CPUs, load average "
-          f"{load_before:.2f} before / {os.getloadavg()[0]:.2f} after (a model training run shares the machine)")
+          f"{load_before:.2f} before / {os.getloadavg()[0]:.2f} after")
     targets = {"summary, all time": 200, "summary, one location, 7 days": 200,
                "reports page, all time (HTML, server time)": 500, "reports page, one location, 7 days": 500}
     for label, times in results.items():
@@ -341,6 +362,8 @@ def main() -> None:
     for scope, runs in in_process.items():
         for label, times in runs.items():
             print(row(f"summary in-process, {scope}, {label}", times))
+    for label, times in mix_in_process.items():
+        print(row(f"corrected mix in-process, all time, {label}", times))
     print(row(f"pandas over the CSV (read + group), {total:,} rows", pandas_times))
     print(f"  (CSV written by legacy_csv_export in {export_s:.1f} s, not counted)")
     speedup = statistics.median(pandas_times) / statistics.median(results["summary, all time"])

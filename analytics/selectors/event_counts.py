@@ -2,7 +2,7 @@
 
 The hourly counts (analytics.models.EventHourlyCount, kept by PostgreSQL
 triggers) hold the same numbers as the events, grouped per UTC hour, location,
-camera, exhibit and emotion: tens of thousands of rows where the events are
+camera, exhibit, emotion and model version: tens of thousands of rows where the events are
 millions. They answer a query exactly when
 - the database is PostgreSQL (the triggers exist there only),
 - the threshold is the one they count (0.6, the legacy default),
