@@ -20,9 +20,12 @@ NEW_KEY = (*OLD_KEY, "model_version_key")
 
 
 def upsert(source: str, sign: str, *, per_version: bool) -> str:
-    version_column, version_value = (", model_version_key", ", coalesce(model_version_id, 0)") if per_version else ("", "")
-    key = ", ".join(NEW_KEY if per_version else OLD_KEY)
-    groups = ", ".join(str(n) for n in range(1, len(NEW_KEY if per_version else OLD_KEY) + 1))
+    version_column, version_value = ("", "")
+    if per_version:
+        version_column, version_value = ", model_version_key", ", coalesce(model_version_id, 0)"
+    key_columns = NEW_KEY if per_version else OLD_KEY
+    key = ", ".join(key_columns)
+    groups = ", ".join(str(n) for n in range(1, len(key_columns) + 1))
     return f"""
         INSERT INTO {COUNTS} AS c (hour, location_id, camera_key, exhibit_key, emotion{version_column},
                                    events, events_at_threshold)
