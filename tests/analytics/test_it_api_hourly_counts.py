@@ -10,48 +10,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
 from django.test import override_settings
 
 from analytics.legacy_summary import emotion_summary
-from analytics.models import EventHourlyCount
 from analytics.selectors.event_counts import hourly_counts_answer
 from analytics.selectors.summary import legacy_summary
 from emotions.filters import EventFilter
 from emotions.models import EmotionEvent
+from tests.analytics.hourly_count_tools import counts_from_events, counts_kept, postgresql  # noqa: F401
 from tests.analytics.web_fixtures import local, museum, staff_api, viewer_api, viewer_user  # noqa: F401
-from tests.conftest import require_service
 from tests.factories import CameraFactory, EmotionEventFactory, ModelVersionFactory
-
-
-@pytest.fixture
-def postgresql(db):
-    if connection.vendor != "postgresql":
-        require_service("the hourly counts are kept by PostgreSQL triggers: set DATABASE_URL=postgres://...")
-
-
-def counts_from_events() -> dict:
-    rows = (
-        EmotionEvent.objects.order_by()
-        .annotate(hour=TruncHour("timestamp", tzinfo=timezone.utc))
-        .values("hour", "location_id", "camera_id", "exhibit_id", "emotion", "model_version_id")
-        .annotate(events=Count("*"), valid=Count("id", filter=Q(confidence__gte=0.6)))
-    )
-    return {
-        (r["hour"], r["location_id"], r["camera_id"] or 0, r["exhibit_id"] or 0, r["emotion"],
-         r["model_version_id"] or 0): (r["events"], r["valid"])
-        for r in rows
-    }
-
-
-def counts_kept() -> dict:
-    return {
-        (c.hour, c.location_id, c.camera_key, c.exhibit_key, c.emotion, c.model_version_key):
-        (c.events, c.events_at_threshold)
-        for c in EventHourlyCount.objects.all()
-        if c.events  # keys whose events were all deleted or moved stay at zero
-    }
 
 
 @pytest.mark.integration

@@ -12,18 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from analytics.models import EventHourlyCount
 from emotions.models import EventRollup
 from tests.analytics.test_it_corrects_each_model_versions_detections_with_its_matrix import OLD_METRICS, shipped_metrics
+from tests.analytics.hourly_count_tools import postgresql  # noqa: F401
 from tests.analytics.web_fixtures import viewer_api, viewer_user  # noqa: F401
-from tests.conftest import require_service
 from tests.factories import EmotionEventFactory, LocationFactory, ModelVersionFactory
 
 URL = "/api/analytics/corrected-mix/"
 START = datetime(2026, 11, 20, 8, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def postgresql(db):
-    if connection.vendor != "postgresql":
-        require_service("the hourly counts are kept by PostgreSQL triggers: set DATABASE_URL=postgres://...")
 
 
 @pytest.fixture

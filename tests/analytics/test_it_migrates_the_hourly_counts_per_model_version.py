@@ -10,8 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from emotions.models import EmotionEvent
-from tests.analytics.test_it_api_hourly_counts import counts_from_events, counts_kept
-from tests.conftest import require_service
+from tests.analytics.hourly_count_tools import counts_from_events, counts_kept, require_hourly_counts
 from tests.factories import EmotionEventFactory, LocationFactory, ModelVersionFactory
 
 BEFORE = [("analytics", "0003_privacy_notice")]
@@ -44,8 +43,7 @@ def sum_over_versions(counts: dict) -> dict:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_it_recounts_per_version_forwards_and_back():
-    if connection.vendor != "postgresql":
-        require_service("the hourly counts are kept by PostgreSQL triggers: set DATABASE_URL=postgres://...")
+    require_hourly_counts()
     try:
         migrate(BEFORE)
         # Written under 0002's triggers, which count without the version.

@@ -4,11 +4,10 @@ GROUP BY over the events; they must be the same numbers the events give, for eve
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from django.db import connection
 
 from analytics.selectors.suppression import _GROUPS, group_sizes
 from emotions.filters import EventFilter
-from tests.conftest import require_service
+from tests.analytics.hourly_count_tools import require_hourly_counts
 from tests.factories import CameraFactory, EmotionEventFactory, ExhibitFactory, LocationFactory, VisitFactory
 
 START = datetime(2026, 3, 28, 20, 30, tzinfo=timezone.utc)  # the night Rome moves to summer time
@@ -16,8 +15,7 @@ START = datetime(2026, 3, 28, 20, 30, tzinfo=timezone.utc)  # the night Rome mov
 
 @pytest.fixture
 def imported_events(db):
-    if connection.vendor != "postgresql":
-        require_service("the hourly counts are kept by PostgreSQL triggers: set DATABASE_URL=postgres://...")
+    require_hourly_counts()
     place = LocationFactory()
     with_exhibit = CameraFactory(location=place, exhibit=ExhibitFactory(location=place))
     without = CameraFactory(location=place, exhibit=None)
